@@ -1,0 +1,37 @@
+# gensyn-swift: `make demo` runs the main job, `make test` runs every test.
+# Both first run scripts/bootstrap (apt packages + the pinned Python venv for test oracles).
+SWIFT ?= swift
+PRODUCTS := RepOps Verde Swarm Delphi Chain Signal RepOpsBLAS
+
+.PHONY: bootstrap build test test-products demo bench clean
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	$(SWIFT) build
+
+# Every test, then each library product built alone with explicit import checks (a dependency
+# leak fails), then the product dependency-closure check.
+test: bootstrap
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+	$(MAKE) --no-print-directory test-products
+	scripts/check-deps
+
+test-products:
+	@for p in $(PRODUCTS); do \
+	  echo "== swift build --target $$p (alone, explicit import check)"; \
+	  $(SWIFT) build --target $$p --explicit-target-dependency-import-check error || exit 1; \
+	done
+
+demo: bootstrap
+	$(SWIFT) build -c release
+	scripts/demo
+
+bench:
+	$(SWIFT) build -c release --product gensyn-bench
+	.build/release/gensyn-bench --out .build/bench.json
+
+clean:
+	rm -rf .build

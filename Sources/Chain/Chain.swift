@@ -1,0 +1,1 @@
+// Chain: see Chain.docc for the overview. API arrives with its issue.

@@ -1,0 +1,1 @@
+// Delphi: see Delphi.docc for the overview. API arrives with its issue.

@@ -1,0 +1,1 @@
+// RepOps: see RepOps.docc for the overview. API arrives with its issue.

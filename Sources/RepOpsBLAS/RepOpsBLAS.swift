@@ -1,0 +1,1 @@
+// RepOpsBLAS: see RepOpsBLAS.docc for the overview. API arrives with its issue.

@@ -1,0 +1,1 @@
+// Signal: see Signal.docc for the overview. API arrives with its issue.

@@ -1,0 +1,1 @@
+// Swarm: see Swarm.docc for the overview. API arrives with its issue.

@@ -1,0 +1,1 @@
+// Verde: see Verde.docc for the overview. API arrives with its issue.
