@@ -51,9 +51,13 @@ let package = Package(
 
         // MARK: Benchmarks: harness + one runner for every library's benchmarks.
         .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),
+        .target(
+            name: "RepOpsBenchmarks",
+            dependencies: ["BenchmarkSupport", "RepOps", "CGensynRepOps", "CGensynOpenBLAS"],
+            path: "Benchmarks/RepOpsBenchmarks"),
         .executableTarget(
             name: "gensyn-bench",
-            dependencies: ["BenchmarkSupport", "CGensynRepOps", "CGensynOpenBLAS", "GensynPrimitives"],
+            dependencies: ["BenchmarkSupport", "RepOpsBenchmarks", "CGensynOpenBLAS"],
             path: "Benchmarks/gensyn-bench"),
 
         // MARK: Tools and examples.

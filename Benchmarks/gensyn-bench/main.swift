@@ -1,6 +1,7 @@
 // Runs every library's benchmarks: ours and a baseline in the same run, interleaved.
 // `gensyn-bench [--json] [--out FILE] [--filter TEXT] [--quick]`
 import BenchmarkSupport
+import RepOpsBenchmarks
 import CGensynOpenBLAS
 
 #if canImport(Glibc)
@@ -9,7 +10,8 @@ import Glibc
 
 openblas_set_num_threads(1)
 
-let benchmarks: [Benchmark] = KernelBenchmarks.all()
+// One line per library.
+let benchmarks: [Benchmark] = RepOpsBenchmarks.all()
 
 do {
     try BenchmarkCommand(arguments: Array(CommandLine.arguments.dropFirst())).run(benchmarks)

@@ -1,0 +1,8 @@
+import BenchmarkSupport
+
+/// Every RepOps benchmark, run by `gensyn-bench` and by `gensyn-repops bench`.
+public enum RepOpsBenchmarks {
+    public static func all() -> [Benchmark] {
+        KernelBenchmarks.all()
+    }
+}
