@@ -9,7 +9,7 @@ import Glibc
 
 openblas_set_num_threads(1)
 
-let benchmarks: [Benchmark] = KernelBenchmarks.all()
+let benchmarks: [Benchmark] = KernelBenchmarks.all() + IntegerBenchmarks.all()
 
 do {
     try BenchmarkCommand(arguments: Array(CommandLine.arguments.dropFirst())).run(benchmarks)
