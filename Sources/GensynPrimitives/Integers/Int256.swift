@@ -179,7 +179,8 @@ extension Int256 {
         let (high, low) = magnitude.multipliedFullWidth(by: rhs.magnitude)
         let negative = isNegative != rhs.isNegative
         let fits = high.isZero && Int256.fromSignMagnitude(negative: negative, low) != nil
-        return (Int256(bitPattern: bits &* rhs.bits), !fits)
+        // |a|·|b| ≡ low (mod 2²⁵⁶), so the wrapped product is ±low.
+        return (Int256(bitPattern: negative ? (~low) &+ .one : low), !fits)
     }
 
     /// `-self` modulo 2²⁵⁶, and whether it overflowed (only for ``min``).
