@@ -11,7 +11,10 @@ import Glibc
 openblas_set_num_threads(1)
 
 // One line per library.
-let benchmarks: [Benchmark] = RepOpsBenchmarks.all()
+let benchmarks: [Benchmark] = [
+    IntegerBenchmarks.all(),
+    RepOpsBenchmarks.all(),
+].flatMap { $0 }
 
 do {
     try BenchmarkCommand(arguments: Array(CommandLine.arguments.dropFirst())).run(benchmarks)
