@@ -253,3 +253,36 @@ public struct LMSR: PricingRule {
         return (0..<outcomeCount).map { winners.contains($0) ? each : .zero }
     }
 }
+
+// MARK: - Naive O(n) reference (benchmark baseline and cross-check)
+
+extension LMSR {
+    /// Bounds of C(q) with qᵢ replaced by `newQ`, recomputed from scratch around max q (O(n)).
+    package func naiveCostBounds(replacing i: Int, with newQ: Int128) -> (lower: Int128, upper: Int128) {
+        var ref = newQ
+        for j in 0..<outcomeCount where j != i { ref = max(ref, q[j]) }
+        var lo: UInt128 = 0, hi: UInt128 = 0
+        for j in 0..<outcomeCount {
+            let d = (j == i ? newQ : q[j]) - ref
+            lo += BoundedMath.exp(ratio(d, up: false), up: false)
+            hi += BoundedMath.exp(ratio(d, up: true), up: true)
+        }
+        return (ref + timesB(BoundedMath.ln(lo, up: false), up: false), ref + timesB(BoundedMath.ln(hi, up: true), up: true))
+    }
+
+    /// The buy quote computed naively: ⌈upper(C(q′))⌉ − ⌊lower(C(q))⌋, both from scratch.
+    package func naiveBuyCost(outcome i: Int, shares: UFixed18) -> UFixed18 {
+        let d = Int128(shares.raw.uint128!)
+        let after = naiveCostBounds(replacing: i, with: q[i] + d).upper
+        let before = naiveCostBounds(replacing: i, with: q[i]).lower
+        return UFixed18(engine: max(0, after - before))
+    }
+
+    /// The sell quote computed naively.
+    package func naiveSellProceeds(outcome i: Int, shares: UFixed18) -> UFixed18 {
+        let d = Int128(shares.raw.uint128!)
+        let after = naiveCostBounds(replacing: i, with: q[i] - d).upper
+        let before = naiveCostBounds(replacing: i, with: q[i]).lower
+        return UFixed18(engine: max(0, before - after))
+    }
+}
