@@ -128,10 +128,14 @@ public struct LMSR: PricingRule {
         let tHi = ratio(newQ - reference, up: true)
         if tHi < LMSR.fastLimit {
             let sHi = sumHi - termHi[i] + BoundedMath.exp(tHi, up: true)
-            return timesB(BoundedMath.ln(sHi, up: true) - lnSumLo, up: true)
+            // A sum far below 1 would lose relative precision (terms carry absolute errors).
+            if sHi >= LMSR.minSum {
+                return timesB(BoundedMath.ln(sHi, up: true) - lnSumLo, up: true)
+            }
         }
         // Leaves the frame: recompute C(q′) around its own maximum (O(n)).
-        let ref = max(newQ, q.max()!)
+        var ref = newQ
+        for j in 0..<outcomeCount where j != i { ref = max(ref, q[j]) }
         var sHi: UInt128 = 0
         for j in 0..<outcomeCount {
             let d = (j == i ? newQ : q[j]) - ref
@@ -186,15 +190,22 @@ public struct LMSR: PricingRule {
             guard delta > 0 else { return 0 }
             let c = rawBuyCost(i, delta)
             if c <= budget { return delta }
+            // cost(Δ) − cost(Δ − x) ≤ x·pᵢ(after): cutting 5/4·excess/pᵢ(after) + 1 nearly always fits.
             let excess = UInt128(c - budget)
-            if termLo[i] == 0 {
-                delta /= 2
-                continue
-            }
-            let cut = mulDiv128(excess, sumHi, termLo[i], up: true) ?? UInt128(delta)
-            delta -= Int128(min(max(cut, 1), UInt128(delta)))
+            let (num, den) = priceAfter(i, q[i] + delta)
+            let cut = den == 0 || num == 0 ? UInt128(delta) : (mulDiv128(excess + excess / 4, den, num, up: true) ?? UInt128(delta)) + 1
+            delta -= Int128(min(cut, UInt128(delta)))
         }
         return 0
+    }
+
+    /// A lower bound of pᵢ after setting qᵢ = newQ, as a fraction (numerator, denominator).
+    func priceAfter(_ i: Int, _ newQ: Int128) -> (UInt128, UInt128) {
+        let d = newQ - reference
+        let tHi = ratio(d, up: true)
+        guard tHi < LMSR.fastLimit else { return (1, 2) }  // dominant outcome: pᵢ > 1/2
+        let lo = BoundedMath.exp(ratio(d, up: false), up: false)
+        return (lo, sumHi - termHi[i] + BoundedMath.exp(tHi, up: true))
     }
 
     /// Price lower bounds (raw): ⌊eᵢ_lo · 10¹⁸ / S_hi⌋. They sum to 1 − ε with 0 ≤ ε ≤ n·10⁻¹⁸ + 2⁻⁵⁶.
