@@ -130,7 +130,9 @@ public struct Market: Sendable {
         }
         let cost = try rule.buyCost(outcome: outcome, shares: shares)
         let fee = try fee(on: cost)
-        precondition(cost.raw &+ fee.raw <= amount.raw, "buy-for-amount exceeded its budget")
+        guard cost.raw &+ fee.raw <= amount.raw else {
+            throw MarketError(.outOfRange, "could not fit a purchase of outcome \(outcome) within \(amount)")
+        }
         return try applyBuy(account: account, outcome: outcome, shares: shares, cost: cost, fee: fee)
     }
 

@@ -163,7 +163,9 @@ public struct LMSR: PricingRule {
     /// Buy cost in raw units (O(1) unless the trade leaves the frame).
     @inline(__always)
     package func rawBuyCost(_ i: Int, _ delta: Int128) -> Int128 {
-        max(0, chargedDelta(i, q[i] + delta))
+        // The exact cost is below Δ (prices are below 1), so capping at Δ keeps the bound valid
+        // and a near-certain outcome never costs more than it can pay.
+        min(max(0, chargedDelta(i, q[i] + delta)), delta)
     }
 
     /// Sell proceeds in raw units.
@@ -177,14 +179,18 @@ public struct LMSR: PricingRule {
         guard budget > 0 else { return 0 }
         // Exact: new tᵢ = B/b + ln(eᵢ + S₋ᵢ·(1 − e^(−B/b))). Lower bounds everywhere give Δ ≤ optimum.
         let u = ratio(budget, up: false)
-        guard u < 1 << 100 else { return maxEngineRaw - q[i] }
-        let em = BoundedMath.exp(-u, up: true)
-        let w = em < BoundedMath.one ? BoundedMath.one - em : 0
-        let a = termLo[i] + mulB64Unchecked(sumLo - termLo[i], w, up: false)
-        guard a > 0 else { return 0 }
-        let t = u + BoundedMath.ln(a, up: false)
-        var delta = timesB(t, up: false) + reference - q[i]
-        delta = min(delta, maxEngineRaw - q[i])
+        var delta = maxEngineRaw - q[i]
+        if u >= 1 << 100 {
+            // e^(−B/b) vanishes: new tᵢ = B/b + ln S (an over-estimate by < e^(−2^36); the loop trims it).
+            delta = min(budget + reference - q[i] + timesB(lnSumLo, up: false), delta)
+        } else {
+            let em = BoundedMath.exp(-u, up: true)
+            let w = em < BoundedMath.one ? BoundedMath.one - em : 0
+            let a = termLo[i] + mulB64Unchecked(sumLo - termLo[i], w, up: false)
+            guard a > 0 else { return 0 }
+            let t = u + BoundedMath.ln(a, up: false)
+            delta = min(timesB(t, up: false) + reference - q[i], delta)
+        }
         // The charged cost adds the enclosure gap: step back by excess / (lowest price) until it fits.
         for _ in 0..<40 {
             guard delta > 0 else { return 0 }
@@ -203,7 +209,7 @@ public struct LMSR: PricingRule {
     func priceAfter(_ i: Int, _ newQ: Int128) -> (UInt128, UInt128) {
         let d = newQ - reference
         let tHi = ratio(d, up: true)
-        guard tHi < LMSR.fastLimit else { return (1, 2) }  // dominant outcome: pᵢ > 1/2
+        guard tHi < LMSR.fastLimit else { return (1, 1) }  // dominant outcome: pᵢ ≈ 1
         let lo = BoundedMath.exp(ratio(d, up: false), up: false)
         return (lo, sumHi - termHi[i] + BoundedMath.exp(tHi, up: true))
     }
