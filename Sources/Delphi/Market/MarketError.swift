@@ -7,6 +7,8 @@ public struct MarketError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidConfiguration = Code(name: "invalidConfiguration")
         /// Outcome index not in 0..<outcomes.
         public static let unknownOutcome = Code(name: "unknownOutcome")
+        /// A replay op that is not understood: unknown op name, missing account, time going backwards.
+        public static let invalidOperation = Code(name: "invalidOperation")
         /// Zero, negative or malformed amount.
         public static let invalidAmount = Code(name: "invalidAmount")
         /// Amount beyond what the market engine represents (quantities up to 10¹² shares).

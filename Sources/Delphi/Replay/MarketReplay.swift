@@ -42,8 +42,8 @@ public enum MarketReplay {
             var fields: [(String, ReplayJSON)] = [("op", .string(name))]
             do {
                 if let t = op["time"] {
-                    guard let time = t as? Int, time >= 0 else { throw MarketError(.invalidAmount, "\"time\" must be a non-negative integer") }
-                    guard UInt64(time) >= clock else { throw MarketError(.invalidAmount, "time \(time) is before the previous op's time \(clock)") }
+                    guard let time = t as? Int, time >= 0 else { throw MarketError(.invalidOperation, "\"time\" must be a non-negative integer") }
+                    guard UInt64(time) >= clock else { throw MarketError(.invalidOperation, "time \(time) is before the previous op's time \(clock)") }
                     clock = UInt64(time)
                 }
                 fields += try step(name, op, &market, now: clock)
@@ -94,7 +94,7 @@ public enum MarketReplay {
     }
 
     static func account(_ op: [String: Any]) throws -> String {
-        guard let a = op["account"] as? String, !a.isEmpty else { throw MarketError(.invalidAmount, "missing \"account\"") }
+        guard let a = op["account"] as? String, !a.isEmpty else { throw MarketError(.invalidOperation, "missing \"account\"") }
         return a
     }
 
@@ -144,7 +144,7 @@ public enum MarketReplay {
         case "claim":
             return [("payout", .string(try market.claim(account: try account(op)).description))]
         default:
-            throw MarketError(.invalidAmount, "unknown op \"\(name)\" (expected buy, buy_for, sell, prices, close, settle, expire, claim)")
+            throw MarketError(.invalidOperation, "unknown op \"\(name)\" (expected buy, buy_for, sell, prices, close, settle, expire, claim)")
         }
     }
 
