@@ -99,3 +99,22 @@ struct MarketPropertyTests {
         }
     }
 }
+
+@Suite("Agent-based simulation")
+struct SimulationTests {
+    @Test("runs deterministically; prices stay a distribution; the maker loses at most its funding")
+    func simulation() throws {
+        var p = EvalMarketSimulation.Parameters()
+        p.rounds = 4
+        p.tradesPerRound = 25
+        p.seed = 9
+        let a = try EvalMarketSimulation(p).run()
+        let b = try EvalMarketSimulation(p).run()
+        #expect(a.prices == b.prices)
+        #expect(a.prices.count == 1 + 4 * 25)
+        for row in a.prices { #expect(abs(row.reduce(0, +) - 1) < 1e-12) }
+        let funding = try LMSR(outcomes: p.outcomes, liquidity: UFixed18(p.liquidity)).funding.raw.doubleValue / 1e18
+        #expect(a.makerPnL >= -funding)
+        #expect(a.trades > 50)
+    }
+}
