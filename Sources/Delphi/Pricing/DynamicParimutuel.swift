@@ -92,7 +92,13 @@ public struct DynamicParimutuel: PricingRule {
             guard delta > 0 else { return 0 }
             let c = rawBuyCost(i, delta)
             if c <= budget { return delta }
-            delta -= max(1, (c - budget) * 2)  // marginal price ≥ p_i(q) > 0; small steps suffice (gap is a few units)
+            // cost(Δ) − cost(Δ − x) ≤ x·pᵢ(after): cut 5/4 · excess / pᵢ(after) + 1.
+            let newQ = UInt256(UInt128(q[i] + delta))
+            let root = sumSquares(replacing: i, with: q[i] + delta).squareRoot(rounding: .up)
+            let excess = UInt256(UInt128(c - budget))
+            let cut = (try? UInt256.mulDiv((excess &+ (excess >> 2)) &* DynamicParimutuel.wad, root, k.raw &* newQ, rounding: .up))
+                .map { $0.uint128 ?? UInt128(delta) } ?? UInt128(delta)
+            delta -= Int128(min(cut + 1, UInt128(delta)))
         }
         return 0
     }
