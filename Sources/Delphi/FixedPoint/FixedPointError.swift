@@ -25,6 +25,7 @@ public struct FixedPointError: Error, Hashable, Sendable, CustomStringConvertibl
     /// A message a user can act on.
     public let message: String
 
+    /// An error with a code and an actionable message.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
@@ -47,6 +48,7 @@ public struct FixedBounds<Value: Sendable & Hashable>: Sendable, Hashable {
     /// A value not below the true result.
     public var upper: Value
 
+    /// Bounds with `lower ≤ upper`.
     public init(lower: Value, upper: Value) {
         self.lower = lower
         self.upper = upper

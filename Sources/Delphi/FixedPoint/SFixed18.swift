@@ -6,7 +6,9 @@ public struct SFixed18: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// The integer `value × 10¹⁸`.
     public var raw: Int256
 
+    /// 0.
     public static let zero = SFixed18(raw: .zero)
+    /// 1.
     public static let one = SFixed18(raw: Int256(bitPattern: UFixed18.scale))
     static let scale = Int256(bitPattern: UFixed18.scale)
 

@@ -9,7 +9,9 @@ public struct UFixed18: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// 10¹⁸, the raw value of 1.
     public static let scale: UInt256 = 1_000_000_000_000_000_000
+    /// 0.
     public static let zero = UFixed18(raw: .zero)
+    /// 1.
     public static let one = UFixed18(raw: scale)
 
     /// The value `raw / 10¹⁸`.

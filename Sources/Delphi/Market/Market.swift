@@ -11,15 +11,19 @@ import GensynPrimitives
 /// trading stopped, rounded down), scaled down only if their total value would exceed the pot. For
 /// LMSR the scale is always 1 (Σ pᵢqᵢ ≤ C(q) ≤ pot).
 public struct Market: Sendable {
+    /// The parameters the market was created with.
     public let configuration: MarketConfiguration
     /// The pricing rule with its current quantities.
     public private(set) var rule: any PricingRule
+    /// Where the market is in its life.
     public private(set) var phase: MarketPhase = .open
     /// Shares held per account and outcome.
     public private(set) var positions: [String: [UFixed18]] = [:]
     /// Per account: money received minus money paid (trades including fees, and claims).
     public private(set) var cashFlow: [String: SFixed18] = [:]
+    /// Fees owed to the market creator.
     public private(set) var feesCreator: UFixed18 = .zero
+    /// Fees owed to the protocol.
     public private(set) var feesProtocol: UFixed18 = .zero
     /// Sum of buy costs (before fees).
     public private(set) var collectedCosts: UFixed18 = .zero
@@ -29,18 +33,22 @@ public struct Market: Sendable {
     public private(set) var paidPayouts: UFixed18 = .zero
     /// Collateral backing the shares: funding + costs − proceeds − payouts (fees held apart).
     public private(set) var pot: UFixed18
+    /// When trading was closed (seconds).
     public private(set) var closedAt: UInt64?
     /// Winning outcomes after settlement.
     public private(set) var winners: [Int] = []
     /// Value per share of each outcome once SETTLED or EXPIRED.
     public private(set) var shareValues: [UFixed18] = []
+    /// Accounts that have claimed.
     public private(set) var claimed: Set<String> = []
 
     /// Result of a trade.
     public struct Trade: Sendable, Hashable {
+        /// Shares bought or sold.
         public var shares: UFixed18
         /// Pricing-rule cost (buy) or proceeds (sell), before fee.
         public var amount: UFixed18
+        /// Fee charged: ⌈fee rate × amount⌉.
         public var fee: UFixed18
         /// What the trader paid (buy: amount + fee) or received (sell: amount − fee).
         public var total: UFixed18

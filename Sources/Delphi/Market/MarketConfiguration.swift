@@ -16,7 +16,9 @@ public struct MarketConfiguration: Sendable, Hashable {
 
     /// Number of outcomes (models), 2…20.
     public var outcomes: Int
+    /// LMSR's b or the maker's funding.
     public var liquidity: Liquidity
+    /// The cost function.
     public var rule: Rule
     /// Fee rate on every trade's cost or proceeds, 0…0.2 (Gensyn's contracts use 0.5–5%).
     public var feeRate: UFixed18
@@ -28,6 +30,7 @@ public struct MarketConfiguration: Sendable, Hashable {
     /// can only expire.
     public var settlementWindow: UInt64
 
+    /// A configuration; ranges are checked when the ``Market`` is created.
     public init(
         outcomes: Int, liquidity: Liquidity, rule: Rule = .lmsr, feeRate: UFixed18 = .zero,
         creatorFeeShare: UFixed18 = .one, tradingDeadline: UInt64? = nil, settlementWindow: UInt64 = 86_400

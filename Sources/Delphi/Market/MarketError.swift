@@ -39,6 +39,7 @@ public struct MarketError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A message a user can act on.
     public let message: String
 
+    /// An error with a code and an actionable message.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message

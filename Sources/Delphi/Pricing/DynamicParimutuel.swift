@@ -9,7 +9,9 @@ import GensynPrimitives
 /// ⌈C(q′)⌉ − ⌊C(q)⌋ with ⌈√⌉ and ⌊√⌋, a sell pays ⌊C(q)⌋ − ⌈C(q′)⌉. Prices are marginal costs: they
 /// sum to between k and k·√n, not to 1; normalised probabilities are qᵢ²/Σq².
 public struct DynamicParimutuel: PricingRule {
+    /// Number of outcomes (2…20).
     public let outcomeCount: Int
+    /// The maker's seed money F (the initial pot).
     public let funding: UFixed18
     /// The cost scale k.
     public let k: UFixed18
@@ -115,6 +117,8 @@ public struct DynamicParimutuel: PricingRule {
         q[i] = newQ
         costLower = costBound(sumSquares, rounding: .down)
     }
+
+    // MARK: PricingRule (documented on the protocol)
 
     public var quantities: [UFixed18] { q.map { UFixed18(engine: $0) } }
     public var prices: [UFixed18] { rawPrices.map { UFixed18(engine: $0) } }

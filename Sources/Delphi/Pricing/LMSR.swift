@@ -12,7 +12,9 @@ import GensynPrimitives
 public struct LMSR: PricingRule {
     /// The liquidity parameter b.
     public let liquidity: UFixed18
+    /// Collateral the maker deposits: ⌈b·ln n⌉ (its worst-case loss).
     public let funding: UFixed18
+    /// Number of outcomes (2…20).
     public let outcomeCount: Int
 
     let b: Int128
@@ -31,8 +33,9 @@ public struct LMSR: PricingRule {
     static let renormLimit: Int128 = 32 << 64
     static let minSum: UInt128 = 1 << 60
 
-    /// Smallest and largest accepted b: 10⁻⁹ and 10¹².
+    /// Smallest accepted b: 10⁻⁹.
     public static let minimumLiquidity = UFixed18(raw: 1_000_000_000)
+    /// Largest accepted b: 10¹².
     public static let maximumLiquidity = UFixed18(raw: UInt256(UInt128(maxEngineRaw)))
 
     /// A market of `outcomes` outcomes with liquidity `b`; ``funding`` = ⌈b·ln n⌉.
@@ -224,7 +227,7 @@ public struct LMSR: PricingRule {
         (reference + timesB(lnSumLo, up: false), reference + timesB(BoundedMath.ln(sumHi, up: true), up: true))
     }
 
-    // MARK: PricingRule
+    // MARK: PricingRule (documented on the protocol)
 
     public var quantities: [UFixed18] { q.map { UFixed18(engine: $0) } }
     public var prices: [UFixed18] { rawPrices.map { UFixed18(engine: $0) } }

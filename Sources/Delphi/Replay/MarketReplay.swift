@@ -15,6 +15,7 @@ import GensynPrimitives
 public enum MarketReplay {
     /// A script that cannot start (not JSON, or a bad `market` object).
     public struct ScriptError: Error, CustomStringConvertible, Sendable {
+        /// What is wrong with the script.
         public let message: String
         public var description: String { message }
     }

@@ -10,18 +10,29 @@ import Darwin
 /// samples, informed traders trade toward their posterior of who wins, noise traders trade at
 /// random; finally the market settles on the full evaluation and everyone claims.
 public struct EvalMarketSimulation: Sendable {
+    /// Knobs of the simulated market; the defaults give a 5-model, 12-round market.
     public struct Parameters: Sendable {
+        /// Number of models.
         public var outcomes = 5
+        /// Evaluation rounds; each reveals one noisy score sample per model.
         public var rounds = 12
+        /// Trade attempts between two rounds.
         public var tradesPerRound = 40
+        /// Traders who trade toward the posterior of the revealed scores.
         public var informedTraders = 4
+        /// Traders who buy and sell at random.
         public var noiseTraders = 8
         /// Standard deviation of one round's score sample.
         public var noise = 0.08
+        /// LMSR b (or, for the parimutuel rule, b·ln n of funding).
         public var liquidity = "100"
+        /// Fee rate.
         public var fee = "0.01"
+        /// Pricing rule.
         public var rule = MarketConfiguration.Rule.lmsr
+        /// Seed of the deterministic random generator.
         public var seed: UInt64 = 1
+        /// The defaults.
         public init() {}
     }
 
@@ -31,17 +42,25 @@ public struct EvalMarketSimulation: Sendable {
         public var prices: [[Double]]
         /// Index in `prices` where each eval round starts.
         public var roundStarts: [Int]
+        /// Hidden true score of each model.
         public var trueScores: [Double]
+        /// Winning models at settlement.
         public var winners: [Int]
-        /// Net cash flow (after claims) of informed and noise traders, and the maker's P&L.
+        /// Net cash flow (after claims) of the informed traders.
         public var informedPnL: Double
+        /// Net cash flow (after claims) of the noise traders.
         public var noisePnL: Double
+        /// The maker's P&L (costs − proceeds − payouts).
         public var makerPnL: Double
+        /// Trades executed.
         public var trades: Int
+        /// Trades the market refused (typed errors; the market is unchanged).
         public var failedTrades: Int
     }
 
+    /// The simulation's parameters.
     public var parameters: Parameters
+    /// A simulation with these parameters.
     public init(_ parameters: Parameters) { self.parameters = parameters }
 
     struct Random {
@@ -65,6 +84,7 @@ public struct EvalMarketSimulation: Sendable {
         UFixed18(raw: UInt256(UInt64(max(0, min(x, 1e6)) * 1e6)) &* UInt256(1_000_000_000_000))
     }
 
+    /// Runs the whole market: trading over the rounds, close, settle on the final means, claims.
     public func run() throws -> Result {
         let p = parameters
         var rng = Random(state: p.seed)
