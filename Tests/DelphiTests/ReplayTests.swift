@@ -120,6 +120,13 @@ struct ReplayTests {
         let bad: [(Int, String, String)] = [
             (0, #"{"op": "buy", "account": "alice", "outcome": 3, "shares": "1"}"#, "unknownOutcome"),
             (0, #"{"op": "buy", "account": "alice", "outcome": -1, "shares": "1"}"#, "unknownOutcome"),
+            (0, #"{"op": "buy", "account": "alice", "outcome": 1.5, "shares": "1"}"#, "unknownOutcome"),
+            (0, #"{"op": "buy", "account": "alice", "outcome": 1.0, "shares": "1"}"#, "unknownOutcome"),
+            (0, #"{"op": "buy", "account": "alice", "outcome": true, "shares": "1"}"#, "unknownOutcome"),
+            (0, #"{"op": "buy", "account": "alice", "outcome": "1", "shares": "1"}"#, "unknownOutcome"),
+            (0, #"{"op": "buy", "account": "alice", "outcome": 0, "shares": "1", "max_paid": "0.1"}"#, "slippage"),
+            (0, #"{"op": "buy", "account": "alice", "outcome": 0, "shares": "1", "time": -5}"#, "invalidOperation"),
+            (0, #""garbage""#, "invalidOperation"),
             (0, #"{"op": "buy", "account": "alice", "outcome": 0, "shares": "-1"}"#, "invalidAmount"),
             (0, #"{"op": "buy", "account": "alice", "outcome": 0, "shares": "abc"}"#, "invalidAmount"),
             (0, #"{"op": "buy", "account": "alice", "outcome": 0, "shares": 5}"#, "invalidAmount"),

@@ -43,7 +43,7 @@ public enum MarketReplay {
             var fields: [(String, ReplayJSON)] = [("op", .string(name))]
             do {
                 if let t = op["time"] {
-                    guard let time = t as? Int, time >= 0 else { throw MarketError(.invalidOperation, "\"time\" must be a non-negative integer") }
+                    guard let time = integer(t), time >= 0 else { throw MarketError(.invalidOperation, "\"time\" must be a non-negative integer") }
                     guard UInt64(time) >= clock else { throw MarketError(.invalidOperation, "time \(time) is before the previous op's time \(clock)") }
                     clock = UInt64(time)
                 }
@@ -58,7 +58,7 @@ public enum MarketReplay {
     }
 
     static func configuration(_ spec: [String: Any]) throws -> MarketConfiguration {
-        guard let outcomes = spec["outcomes"] as? Int else { throw ScriptError(message: "\"outcomes\" must be an integer") }
+        guard let outcomes = integer(spec["outcomes"]) else { throw ScriptError(message: "\"outcomes\" must be an integer") }
         let liquidity: MarketConfiguration.Liquidity
         switch (spec["liquidity_b"], spec["funding"]) {
         case (let b?, nil): liquidity = .b(try amount(b, "liquidity_b"))
@@ -73,12 +73,12 @@ public enum MarketReplay {
         let share = try spec["creator_fee_share"].map { try amount($0, "creator_fee_share") } ?? .one
         var deadline: UInt64? = nil
         if let d = spec["trading_deadline"] {
-            guard let v = d as? Int, v >= 0 else { throw ScriptError(message: "\"trading_deadline\" must be a non-negative integer") }
+            guard let v = integer(d), v >= 0 else { throw ScriptError(message: "\"trading_deadline\" must be a non-negative integer") }
             deadline = UInt64(v)
         }
         var window: UInt64 = 86_400
         if let w = spec["settlement_window"] {
-            guard let v = w as? Int, v >= 0 else { throw ScriptError(message: "\"settlement_window\" must be a non-negative integer") }
+            guard let v = integer(w), v >= 0 else { throw ScriptError(message: "\"settlement_window\" must be a non-negative integer") }
             window = UInt64(v)
         }
         return MarketConfiguration(
@@ -100,10 +100,16 @@ public enum MarketReplay {
     }
 
     static func outcome(_ op: [String: Any]) throws -> Int {
-        guard let n = op["outcome"] as? Int else {
+        guard let n = integer(op["outcome"]) else {
             throw MarketError(.unknownOutcome, "\"outcome\" must be an integer index")
         }
         return n
+    }
+
+    /// A JSON integer: not a boolean, not a number written with a fraction or exponent.
+    static func integer(_ value: Any?) -> Int? {
+        guard let number = value as? NSNumber, !["c", "B", "d", "f"].contains(String(cString: number.objCType)) else { return nil }
+        return value as? Int
     }
 
     static func prices(_ values: [UFixed18]) -> ReplayJSON { .array(values.map { .string($0.description) }) }
