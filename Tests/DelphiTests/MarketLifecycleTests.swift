@@ -128,3 +128,21 @@ struct MarketLifecycleTests {
         #expect(throws: MarketError.self) { try m.buy(account: "whale", outcome: 1, spending: UFixed18(raw: .max)) }
     }
 }
+
+@Suite("Docs/Delphi.md example")
+struct DocsExampleTests {
+    @Test("the runnable example behaves as documented")
+    func example() throws {
+        var market = try Market(MarketConfiguration(
+            outcomes: 3, liquidity: .b(try UFixed18("100")), rule: .lmsr,
+            feeRate: try UFixed18("0.01"), creatorFeeShare: try UFixed18("0.9")))
+        let buy = try market.buy(account: "alice", outcome: 0, shares: try UFixed18("10.5"))
+        #expect(buy.total.raw == buy.amount.raw &+ buy.fee.raw)
+        let bob = try market.buy(account: "bob", outcome: 2, spending: try UFixed18("25"))
+        #expect(bob.total <= (try UFixed18("25")))
+        try market.close()
+        let winners = try market.settle(scores: [try SFixed18("0.71"), try SFixed18("0.64"), try SFixed18("0.80")])
+        #expect(winners == [2])
+        #expect(try market.claim(account: "bob") == bob.shares)
+    }
+}
