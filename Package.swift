@@ -69,7 +69,7 @@ let package = Package(
             path: "Tools/gensyn-doctor"),
         .executableTarget(
             name: "gensyn-delphi", dependencies: ["Delphi", "DelphiBenchmarks", "BenchmarkSupport"],
-            path: "Examples/gensyn-delphi"),
+            path: "Examples/gensyn-delphi", exclude: ["scripts"]),
 
         // MARK: Tests. GensynTestSupport: vector paths and the Python oracle runner.
         .target(name: "GensynTestSupport", path: "Tests/GensynTestSupport"),
