@@ -29,9 +29,11 @@ public struct LMSR: PricingRule {
 
     /// A term this large (t ≥ 40) leaves the O(1) frame: the quote recomputes around max q.
     static let fastLimit: Int128 = 40 << 64
-    /// After a trade, re-normalise when a term exceeds e^32 or the sum drops below 1/16.
+    /// After a trade, re-normalise when a term exceeds e^32 or the sum drops below 1/2: terms carry
+    /// absolute errors (≤ 8 ulps each), so S ≥ 1/2 keeps S's relative gap ≤ 20·8·2 ulps + 2^-58 <
+    /// 2^-55.4, and the quote's gap ≤ b·(2·2^-55.4 + 32 ulps) + 1 raw < b·2^-54 + 1 raw.
     static let renormLimit: Int128 = 32 << 64
-    static let minSum: UInt128 = 1 << 60
+    static let minSum: UInt128 = 1 << 63
 
     /// Smallest accepted b: 10⁻⁹.
     public static let minimumLiquidity = UFixed18(raw: 1_000_000_000)
