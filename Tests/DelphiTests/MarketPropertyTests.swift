@@ -105,9 +105,11 @@ struct MarketPropertyTests {
 
 @Suite("Agent-based simulation")
 struct SimulationTests {
-    @Test("runs deterministically; prices stay a distribution; the maker loses at most its funding")
-    func simulation() throws {
+    @Test("runs deterministically; prices stay a distribution; the maker loses at most its funding",
+          arguments: [MarketConfiguration.Rule.lmsr, .parimutuel])
+    func simulation(rule: MarketConfiguration.Rule) throws {
         var p = EvalMarketSimulation.Parameters()
+        p.rule = rule
         p.rounds = 4
         p.tradesPerRound = 25
         p.seed = 9

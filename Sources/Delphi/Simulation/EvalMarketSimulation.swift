@@ -38,7 +38,8 @@ public struct EvalMarketSimulation: Sendable {
 
     /// What happened.
     public struct Result: Sendable {
-        /// Prices after every trade (rows: time, columns: outcomes).
+        /// Implied probabilities after every trade (rows: time, columns: outcomes): LMSR prices, or
+        /// qᵢ²/Σq² for the parimutuel rule (whose marginal prices do not sum to 1).
         public var prices: [[Double]]
         /// Index in `prices` where each eval round starts.
         public var roundStarts: [Int]
@@ -85,6 +86,13 @@ public struct EvalMarketSimulation: Sendable {
     }
 
     /// Runs the whole market: trading over the rounds, close, settle on the final means, claims.
+    func implied(_ market: Market) -> [Double] {
+        let p = market.rule.prices.map { $0.raw.doubleValue / 1e18 }
+        guard parameters.rule == .parimutuel else { return p }
+        let total = p.reduce(0) { $0 + $1 * $1 }
+        return p.map { $0 * $0 / max(total, 1e-300) }
+    }
+
     public func run() throws -> Result {
         let p = parameters
         var rng = Random(state: p.seed)
@@ -92,7 +100,7 @@ public struct EvalMarketSimulation: Sendable {
         var market = try Market(MarketConfiguration(
             outcomes: p.outcomes, liquidity: .b(try UFixed18(p.liquidity)), rule: p.rule, feeRate: try UFixed18(p.fee), creatorFeeShare: UFixed18(raw: 900_000_000_000_000_000)))
         var sums = Array(repeating: 0.0, count: p.outcomes)
-        var series: [[Double]] = [market.rule.prices.map { $0.raw.doubleValue / 1e18 }]
+        var series: [[Double]] = [implied(market)]
         var roundStarts: [Int] = []
         var trades = 0, failed = 0
         let informed = (0..<p.informedTraders).map { "informed\($0)" }
@@ -109,7 +117,7 @@ public struct EvalMarketSimulation: Sendable {
             let total = weights.reduce(0, +)
             let belief = weights.map { $0 / total }
             for _ in 0..<p.tradesPerRound {
-                let prices = market.rule.prices.map { $0.raw.doubleValue / 1e18 }
+                let prices = implied(market)
                 do {
                     if rng.uniform() < 0.5 {
                         let who = informed[rng.index(informed.count)]
@@ -137,7 +145,7 @@ public struct EvalMarketSimulation: Sendable {
                 } catch {
                     failed += 1
                 }
-                series.append(market.rule.prices.map { $0.raw.doubleValue / 1e18 })
+                series.append(implied(market))
             }
         }
         try market.close()
