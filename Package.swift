@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "RepOpsBLAS", targets: ["RepOpsBLAS"]),
         .executable(name: "gensyn-doctor", targets: ["gensyn-doctor"]),
         .executable(name: "gensyn-bench", targets: ["gensyn-bench"]),
+        .executable(name: "gensyn-delphi", targets: ["gensyn-delphi"]),
     ],
     targets: [
         // MARK: Shared primitives (Keccak-256, hex, 256-bit integers). No system library.
@@ -55,9 +56,10 @@ let package = Package(
             name: "RepOpsBenchmarks",
             dependencies: ["BenchmarkSupport", "RepOps", "CGensynRepOps", "CGensynOpenBLAS"],
             path: "Benchmarks/RepOpsBenchmarks"),
+        .target(name: "DelphiBenchmarks", dependencies: ["BenchmarkSupport", "Delphi"], path: "Benchmarks/DelphiBenchmarks"),
         .executableTarget(
             name: "gensyn-bench",
-            dependencies: ["BenchmarkSupport", "RepOpsBenchmarks", "CGensynOpenBLAS"],
+            dependencies: ["BenchmarkSupport", "RepOpsBenchmarks", "DelphiBenchmarks", "CGensynOpenBLAS"],
             path: "Benchmarks/gensyn-bench"),
 
         // MARK: Tools and examples.
@@ -65,6 +67,9 @@ let package = Package(
             name: "gensyn-doctor",
             dependencies: ["CGensynRepOps", "CGensynOpenBLAS", "CGensynSecp256k1", "CGensynGMP"],
             path: "Tools/gensyn-doctor"),
+        .executableTarget(
+            name: "gensyn-delphi", dependencies: ["Delphi", "DelphiBenchmarks", "BenchmarkSupport"],
+            path: "Examples/gensyn-delphi", exclude: ["scripts"]),
 
         // MARK: Tests. GensynTestSupport: vector paths and the Python oracle runner.
         .target(name: "GensynTestSupport", path: "Tests/GensynTestSupport"),
@@ -74,6 +79,7 @@ let package = Package(
         .testTarget(name: "GensynPrimitivesTests", dependencies: ["GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "KernelDispatchTests", dependencies: ["CGensynRepOps"]),
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport"]),
+        .testTarget(name: "DelphiTests", dependencies: ["Delphi", "GensynPrimitives", "GensynTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,7 @@
 // `gensyn-bench [--json] [--out FILE] [--filter TEXT] [--quick]`
 import BenchmarkSupport
 import RepOpsBenchmarks
+import DelphiBenchmarks
 import CGensynOpenBLAS
 
 #if canImport(Glibc)
@@ -14,6 +15,7 @@ openblas_set_num_threads(1)
 let benchmarks: [Benchmark] = [
     IntegerBenchmarks.all(),
     RepOpsBenchmarks.all(),
+    DelphiBenchmarks.all(),
 ].flatMap { $0 }
 
 do {
