@@ -45,7 +45,7 @@ let package = Package(
         // MARK: Other libraries.
         .target(name: "Delphi", dependencies: ["GensynPrimitives"]),
         .target(name: "Chain", dependencies: ["GensynPrimitives", "CGensynSecp256k1"]),
-        .target(name: "Verde", dependencies: ["RepOps", "Chain"]),
+        .target(name: "Verde", dependencies: ["GensynPrimitives", "CGensynKeccak", "RepOps", "Chain"]),
         .target(name: "Swarm", dependencies: ["RepOps"]),
         .target(name: "Signal", dependencies: ["RepOps"]),
 
@@ -74,6 +74,7 @@ let package = Package(
         .testTarget(name: "GensynPrimitivesTests", dependencies: ["GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "KernelDispatchTests", dependencies: ["CGensynRepOps"]),
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport"]),
+        .testTarget(name: "VerdeTests", dependencies: ["Verde", "GensynTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
