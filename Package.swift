@@ -55,9 +55,10 @@ let package = Package(
             name: "RepOpsBenchmarks",
             dependencies: ["BenchmarkSupport", "RepOps", "CGensynRepOps", "CGensynOpenBLAS"],
             path: "Benchmarks/RepOpsBenchmarks"),
+        .target(name: "VerdeBenchmarks", dependencies: ["BenchmarkSupport", "Verde"], path: "Benchmarks/VerdeBenchmarks"),
         .executableTarget(
             name: "gensyn-bench",
-            dependencies: ["BenchmarkSupport", "RepOpsBenchmarks", "CGensynOpenBLAS"],
+            dependencies: ["BenchmarkSupport", "RepOpsBenchmarks", "VerdeBenchmarks", "CGensynOpenBLAS"],
             path: "Benchmarks/gensyn-bench"),
 
         // MARK: Tools and examples.

@@ -74,14 +74,15 @@ public struct SyntheticTrainer: TraceSource {
         // What is computed (possibly faulty) and what is recorded (the program's attributes).
         let computed = model.program(step: step, seed: job.seed, learningRate: lr, batch: batch)
         var records = model.program(step: step, seed: job.seed)
-        let names = model.names
+        var position: [String: Int] = [:]
+        for (i, name) in model.names.enumerated() { position[name] = i }
         var actual: [TensorDigest] = []  // the values downstream ops really use
         actual.reserveCapacity(records.count)
         for i in records.indices {
             let inputs: [TensorDigest] = records[i].inputs.map { input in
                 switch input {
                 case .op(let j): actual[j]
-                case .checkpoint(let name): parameters[names.firstIndex(of: name)!]
+                case .checkpoint(let name): parameters[position[name]!]
                 }
             }
             var out = model.output(of: computed[i], inputs: inputs)
