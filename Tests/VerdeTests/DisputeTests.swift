@@ -53,7 +53,7 @@ struct DisputeTests {
     }
 
     @Test("the honest party wins and the dispute lands on the true first divergence",
-          arguments: (0..<120).map { UInt64($0) })
+          arguments: (0..<100).map { UInt64($0) })
     func faultInjection(seed: UInt64) throws {
         let c = try DisputeCase(seed: seed)
         let honest = try SyntheticTrainer(job: c.job)

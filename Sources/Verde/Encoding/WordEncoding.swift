@@ -54,8 +54,9 @@ public struct WordWriter: Sendable {
 
     /// One word holding `value`, big-endian.
     public mutating func write(_ value: UInt64) {
-        bytes.append(contentsOf: repeatElement(0, count: 24))
-        for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+        let zero: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        Swift.withUnsafeBytes(of: zero) { bytes.append(contentsOf: $0) }
+        Swift.withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
     }
 
     /// One word holding `value` (must be non-negative; callers validate).
