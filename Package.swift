@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "RepOpsBLAS", targets: ["RepOpsBLAS"]),
         .executable(name: "gensyn-doctor", targets: ["gensyn-doctor"]),
         .executable(name: "gensyn-bench", targets: ["gensyn-bench"]),
+        .executable(name: "gensyn-verde", targets: ["gensyn-verde"]),
     ],
     targets: [
         // MARK: Shared primitives (Keccak-256, hex, 256-bit integers). No system library.
@@ -66,6 +67,8 @@ let package = Package(
             name: "gensyn-doctor",
             dependencies: ["CGensynRepOps", "CGensynOpenBLAS", "CGensynSecp256k1", "CGensynGMP"],
             path: "Tools/gensyn-doctor"),
+
+        .executableTarget(name: "gensyn-verde", dependencies: ["Verde"], path: "Examples/gensyn-verde"),
 
         // MARK: Tests. GensynTestSupport: vector paths and the Python oracle runner.
         .target(name: "GensynTestSupport", path: "Tests/GensynTestSupport"),

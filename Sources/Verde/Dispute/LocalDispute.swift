@@ -20,6 +20,8 @@ public struct DisputeOutcome: Sendable {
     public var questionBytes: Int
     /// Encoded size of the largest message.
     public var largestMessage: Int
+    /// Wall time spent inside the referee (proof checks and the one-op re-execution), seconds.
+    public var refereeSeconds: Double
 }
 
 /// Runs a dispute in memory: the referee state machine, two responders and a logical clock
@@ -36,14 +38,23 @@ public enum LocalDispute {
         var responders: [Disputant: DisputeResponder] = [.a: DisputeResponder(source: a), .b: DisputeResponder(source: b)]
         var now: UInt64 = 0
         var bytes = 0, questionBytes = 0, largest = 0
-        var pending = referee.start(now: now)
+        let clock = ContinuousClock()
+        var refereeTime = Duration.zero
+        func timed(_ body: () -> [DisputeAction]) -> [DisputeAction] {
+            let start = clock.now
+            defer { refereeTime += clock.now - start }
+            return body()
+        }
+        var pending = timed { referee.start(now: now) }
         while true {
             var next: [DisputeAction] = []
             for action in pending {
                 switch action {
                 case .rule(let verdict):
+                    let c = refereeTime.components
                     return DisputeOutcome(verdict: verdict, rounds: referee.round, bytes: bytes, questionBytes: questionBytes,
-                                          largestMessage: largest)
+                                          largestMessage: largest,
+                                          refereeSeconds: Double(c.seconds) + Double(c.attoseconds) * 1e-18)
                 case .send(let question, let party):
                     let size = question.encoded.count
                     bytes += size; questionBytes += size; largest = max(largest, size)
@@ -56,13 +67,13 @@ public enum LocalDispute {
                     let size2 = answer.encoded.count
                     bytes += size2; largest = max(largest, size2)
                     now += 1
-                    next += referee.receive(answer, from: party, now: now)
+                    next += timed { referee.receive(answer, from: party, now: now) }
                 }
             }
             if next.isEmpty {
                 // Someone did not answer: let the deadline pass.
                 now = referee.deadline + 1
-                next = referee.advance(to: now)
+                next = timed { referee.advance(to: now) }
             }
             pending = next
         }
