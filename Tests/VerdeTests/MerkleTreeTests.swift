@@ -147,13 +147,22 @@ struct MerkleTreeTests {
         #expect(throws: VerdeError.self) { try tree.nodeHash(covering: 0..<9) }
     }
 
-    @Test("in-place root equals the tree's root (seeded random sizes)")
+    @Test("in-place root and the streaming accumulator equal the tree's root (seeded random sizes)")
     func inPlaceRoot() {
         var rng = SplitMix64(seed: 7)
         for _ in 0..<50 {
             let n = Int(rng.next() % 300)
             let hashes = (0..<n).map { _ in Digest.keccak(withUnsafeBytes(of: rng.next()) { Array($0) }) }
-            #expect(MerkleTree.root(ofLeafHashes: hashes) == MerkleTree(leafHashes: hashes).root)
+            let tree = MerkleTree(leafHashes: hashes)
+            #expect(MerkleTree.root(ofLeafHashes: hashes) == tree.root)
+            var accumulator = MerkleAccumulator()
+            #expect(accumulator.root == MerkleTree.emptyRoot)
+            for (i, h) in hashes.enumerated() {
+                accumulator.append(leafHash: h)
+                // Every prefix root too (checked sparsely to stay fast).
+                if i % 37 == 0 { #expect(accumulator.root == MerkleTree(leafHashes: Array(hashes[...i])).root) }
+            }
+            #expect(accumulator.root == tree.root && accumulator.leafCount == n)
         }
     }
 }
