@@ -194,6 +194,12 @@ struct EncodingTests {
         question = RefereeMessage.openStep(round: 1, step: 2).encoded
         question[32 + 3] = 1
         #expect(throws: VerdeError.self) { try RefereeMessage(encoded: question) }
+        // A verdict whose winner is not paired with exactly the other party as loser.
+        let jobID = Digest.keccak([9])
+        for losers in [Set<Disputant>(), [.a], [.a, .b]] {
+            let odd = Verdict(jobID: jobID, winner: .a, losers: losers, reason: .wrongOutput, step: 1, op: 1)
+            #expect(throws: VerdeError.self) { try Verdict(encoded: odd.encoded) }
+        }
         // Random bytes: errors only.
         var rng = SplitMix64(seed: 11)
         for _ in 0..<2000 {

@@ -1,6 +1,8 @@
 /// One of the two parties of a dispute (two trainers, or a provider and a challenger).
 public enum Disputant: Int, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// The first party (encoded 1).
     case a = 1
+    /// The second party (encoded 2).
     case b = 2
 
     /// The other party.

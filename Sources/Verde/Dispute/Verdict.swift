@@ -99,8 +99,8 @@ public struct Verdict: Sendable, Hashable, WordCodable, CustomStringConvertible 
         recomputed = try reader.readDigest("recomputed")
         recordA = try reader.readDigest("record A")
         recordB = try reader.readDigest("record B")
-        if let winner, losers.contains(winner) {
-            throw VerdeError(.invalidValue, "the winner \(winner) is also a loser")
+        if let winner, losers != [winner.other] {
+            throw VerdeError(.invalidValue, "the winner \(winner) must come with exactly the other party as loser")
         }
     }
 
