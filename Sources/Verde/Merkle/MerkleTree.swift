@@ -94,23 +94,35 @@ public struct MerkleTree: Sendable {
         data.withUnsafeBytes { leafHash($0) }
     }
 
-    /// `keccak(0x01 ‖ left ‖ right)`, hashed from a stack buffer.
+    /// `keccak(0x01 ‖ left ‖ right)`.
+    ///
+    /// The 65-byte message fits one Keccak block, so it is absorbed straight into a stack state
+    /// (with its padding) and permuted once: no context set-up, no buffering, no allocation.
     @inline(__always)
     public static func nodeHash(_ left: Digest, _ right: Digest) -> Digest {
-        // 0x01 ‖ 64 bytes = 65 bytes, one Keccak block; 72 bytes of stack, no allocation.
-        var buffer: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0, 0)
+        #if _endian(little)
+        typealias Lanes = (
+            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+        var state: Lanes = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var out = Digest.zero
-        withUnsafeMutableBytes(of: &buffer) { raw in
+        withUnsafeMutableBytes(of: &state) { raw in
+            // Little-endian lanes: state bytes are message bytes (Keccak loads lanes little-endian).
             raw[0] = nodePrefix
             left.withUnsafeBytes { raw.baseAddress!.advanced(by: 1).copyMemory(from: $0.baseAddress!, byteCount: 32) }
             right.withUnsafeBytes { raw.baseAddress!.advanced(by: 33).copyMemory(from: $0.baseAddress!, byteCount: 32) }
-            withUnsafeMutableBytes(of: &out.storage) { dst in
-                gensyn_keccak256(
-                    raw.baseAddress!.assumingMemoryBound(to: UInt8.self), 65,
-                    dst.baseAddress!.assumingMemoryBound(to: UInt8.self))
-            }
+            raw[65] = 0x01  // Keccak padding: 0x01 after the message …
+            raw[135] = 0x80  // … and 0x80 in the last byte of the 136-byte rate
+            gensyn_keccak_f1600(raw.baseAddress!.assumingMemoryBound(to: UInt64.self))
+            withUnsafeMutableBytes(of: &out.storage) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<32])) }
         }
         return out
+        #else
+        var buffer = [UInt8](repeating: nodePrefix, count: 1)
+        buffer += left.bytes
+        buffer += right.bytes
+        return Digest.keccak(buffer)
+        #endif
     }
 
     /// Where a node covering `count > 1` leaves splits: the largest power of two below `count`.
