@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "gensyn-doctor", targets: ["gensyn-doctor"]),
         .executable(name: "gensyn-bench", targets: ["gensyn-bench"]),
         .executable(name: "gensyn-delphi", targets: ["gensyn-delphi"]),
+        .executable(name: "gensyn-verde", targets: ["gensyn-verde"]),
     ],
     targets: [
         // MARK: Shared primitives (Keccak-256, hex, 256-bit integers). No system library.
@@ -46,7 +47,7 @@ let package = Package(
         // MARK: Other libraries.
         .target(name: "Delphi", dependencies: ["GensynPrimitives"]),
         .target(name: "Chain", dependencies: ["GensynPrimitives", "CGensynSecp256k1"]),
-        .target(name: "Verde", dependencies: ["RepOps", "Chain"]),
+        .target(name: "Verde", dependencies: ["GensynPrimitives", "CGensynKeccak", "RepOps", "Chain"]),
         .target(name: "Swarm", dependencies: ["RepOps"]),
         .target(name: "Signal", dependencies: ["RepOps"]),
 
@@ -57,9 +58,10 @@ let package = Package(
             dependencies: ["BenchmarkSupport", "RepOps", "CGensynRepOps", "CGensynOpenBLAS"],
             path: "Benchmarks/RepOpsBenchmarks"),
         .target(name: "DelphiBenchmarks", dependencies: ["BenchmarkSupport", "Delphi"], path: "Benchmarks/DelphiBenchmarks"),
+        .target(name: "VerdeBenchmarks", dependencies: ["BenchmarkSupport", "Verde"], path: "Benchmarks/VerdeBenchmarks"),
         .executableTarget(
             name: "gensyn-bench",
-            dependencies: ["BenchmarkSupport", "RepOpsBenchmarks", "DelphiBenchmarks", "CGensynOpenBLAS"],
+            dependencies: ["BenchmarkSupport", "RepOpsBenchmarks", "DelphiBenchmarks", "VerdeBenchmarks", "CGensynOpenBLAS"],
             path: "Benchmarks/gensyn-bench"),
 
         // MARK: Tools and examples.
@@ -71,6 +73,8 @@ let package = Package(
             name: "gensyn-delphi", dependencies: ["Delphi", "DelphiBenchmarks", "BenchmarkSupport"],
             path: "Examples/gensyn-delphi", exclude: ["scripts"]),
 
+        .executableTarget(name: "gensyn-verde", dependencies: ["Verde"], path: "Examples/gensyn-verde"),
+
         // MARK: Tests. GensynTestSupport: vector paths and the Python oracle runner.
         .target(name: "GensynTestSupport", path: "Tests/GensynTestSupport"),
         .testTarget(
@@ -80,6 +84,7 @@ let package = Package(
         .testTarget(name: "KernelDispatchTests", dependencies: ["CGensynRepOps"]),
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport"]),
         .testTarget(name: "DelphiTests", dependencies: ["Delphi", "GensynPrimitives", "GensynTestSupport"]),
+        .testTarget(name: "VerdeTests", dependencies: ["Verde", "GensynTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -3,6 +3,7 @@
 import BenchmarkSupport
 import RepOpsBenchmarks
 import DelphiBenchmarks
+import VerdeBenchmarks
 import CGensynOpenBLAS
 
 #if canImport(Glibc)
@@ -16,6 +17,7 @@ let benchmarks: [Benchmark] = [
     IntegerBenchmarks.all(),
     RepOpsBenchmarks.all(),
     DelphiBenchmarks.all(),
+    VerdeBenchmarks.all(),
 ].flatMap { $0 }
 
 do {
