@@ -16,9 +16,13 @@ let package = Package(
         .library(name: "Delphi", targets: ["Delphi"]),
         .library(name: "Chain", targets: ["Chain"]),
         .library(name: "Signal", targets: ["Signal"]),
+        .library(name: "SignalCrypto", targets: ["SignalCrypto"]),
         .library(name: "RepOpsBLAS", targets: ["RepOpsBLAS"]),
         .executable(name: "gensyn-doctor", targets: ["gensyn-doctor"]),
         .executable(name: "gensyn-bench", targets: ["gensyn-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: Shared primitives (Keccak-256, hex, 256-bit integers). No system library.
@@ -48,6 +52,8 @@ let package = Package(
         .target(name: "Verde", dependencies: ["RepOps", "Chain"]),
         .target(name: "Swarm", dependencies: ["RepOps"]),
         .target(name: "Signal", dependencies: ["RepOps"]),
+        // Encryption at rest for Signal's store; the only Signal target that links swift-crypto.
+        .target(name: "SignalCrypto", dependencies: ["Signal", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: Benchmarks: harness + one runner for every library's benchmarks.
         .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),
@@ -55,9 +61,12 @@ let package = Package(
             name: "RepOpsBenchmarks",
             dependencies: ["BenchmarkSupport", "RepOps", "CGensynRepOps", "CGensynOpenBLAS"],
             path: "Benchmarks/RepOpsBenchmarks"),
+        .target(
+            name: "SignalBenchmarks", dependencies: ["BenchmarkSupport", "Signal"],
+            path: "Benchmarks/SignalBenchmarks"),
         .executableTarget(
             name: "gensyn-bench",
-            dependencies: ["BenchmarkSupport", "RepOpsBenchmarks", "CGensynOpenBLAS"],
+            dependencies: ["BenchmarkSupport", "RepOpsBenchmarks", "SignalBenchmarks", "CGensynOpenBLAS"],
             path: "Benchmarks/gensyn-bench"),
 
         // MARK: Tools and examples.
@@ -74,6 +83,9 @@ let package = Package(
         .testTarget(name: "GensynPrimitivesTests", dependencies: ["GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "KernelDispatchTests", dependencies: ["CGensynRepOps"]),
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport"]),
+        // Child process for SignalTests' SIGKILL durability test.
+        .executableTarget(name: "signal-crash-writer", dependencies: ["Signal"], path: "Tests/signal-crash-writer"),
+        .testTarget(name: "SignalTests", dependencies: ["Signal", "SignalCrypto", "GensynTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
