@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -129,9 +131,47 @@ package final class FileHandle: @unchecked Sendable {
         guard ftruncate(fd, off_t(size)) == 0 else { throw SignalError(.ioFailure, FileIO.errnoMessage("cannot truncate", path)) }
     }
 
-    /// Exclusive advisory lock, released when the descriptor closes (also on SIGKILL).
-    package func lockExclusive() -> Bool {
-        flock(fd, LOCK_EX | LOCK_NB) == 0
+}
+
+/// The one-writer lock of a store directory: a process-wide registry (POSIX record locks do not
+/// conflict within a process) plus an `fcntl` write lock on `LOCK` against other processes.
+/// Unlike `flock`, the record lock is not inherited across `fork`, so a child forked by the app
+/// (e.g. `system`) can never keep a closed store locked. Released in `deinit` (and by the kernel
+/// when the process dies, also on SIGKILL).
+package final class StoreLock: Sendable {
+    private static let held = Mutex<Set<[UInt64]>>([])
+    private let key: [UInt64]
+    private let fd: Int32
+
+    package init(directory: String) throws(SignalError) {
+        var st = stat()
+        guard stat(directory, &st) == 0 else { throw SignalError(.ioFailure, FileIO.errnoMessage("cannot stat", directory)) }
+        let key = [UInt64(st.st_dev), UInt64(st.st_ino)]
+        let busy = SignalError(.storeLocked, "\(directory) is open in another process or SignalStore; close it first")
+        guard Self.held.withLock({ $0.insert(key).inserted }) else { throw busy }
+        let fd = open(directory + "/LOCK", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let error = SignalError(.ioFailure, FileIO.errnoMessage("cannot open", directory + "/LOCK"))
+            _ = Self.held.withLock { $0.remove(key) }
+            throw error
+        }
+        var lock = flock()
+        lock.l_type = Int16(F_WRLCK)
+        lock.l_whence = Int16(SEEK_SET)
+        guard fcntl(fd, F_SETLK, &lock) == 0 else {
+            close(fd)
+            _ = Self.held.withLock { $0.remove(key) }
+            throw busy
+        }
+        self.fd = fd
+        self.key = key
+    }
+
+    deinit {
+        // Close (releasing the record lock) before another SignalStore in this process may take
+        // the directory: closing any descriptor of LOCK would drop that one's lock too.
+        close(fd)
+        _ = Self.held.withLock { $0.remove(key) }
     }
 }
 

@@ -15,15 +15,15 @@ import Darwin
 /// survives SIGKILL and power loss, provided the disk honours flushes. Concurrent appends are
 /// group-committed: callers that arrive while a flush is running share the next one.
 ///
-/// Reads see acknowledged records only. One process at a time: the directory is locked with
-/// `flock`.
+/// Reads see acknowledged records only. One writer at a time: the directory is locked (see `StoreLock`);
+/// a second open, in this or another process, fails with `storeLocked`.
 public final class SignalStore: Sendable {
     /// The configuration the store was opened with.
     public let configuration: SignalStoreConfiguration
     /// Damage found and dropped at open (empty for a clean store).
     public let recoveryReport: [SegmentDamage]
 
-    let lockFile: FileHandle
+    let lock: StoreLock
     let sealed: Bool
     let staging: Mutex<Staging>
     let writer: Mutex<Writer>
@@ -57,10 +57,7 @@ public final class SignalStore: Sendable {
         self.configuration = configuration
         let dir = configuration.directory
         try FileIO.makeDirectory(dir)
-        lockFile = try FileHandle(path: dir + "/LOCK", flags: O_RDWR | O_CREAT)
-        guard lockFile.lockExclusive() else {
-            throw SignalError(.storeLocked, "\(dir) is open in another process or SignalStore; close it first")
-        }
+        lock = try StoreLock(directory: dir)
         sealed = try StoreMetadata.openOrCreate(directory: dir, sealer: configuration.sealer)
 
         var opened = try Self.recover(configuration, sealed: sealed)
