@@ -17,7 +17,7 @@ public struct SchemaMigration: Sendable {
 
 /// Records an app's transitions in a ``SignalStore`` and reads them back as the app's types.
 ///
-/// Bodies are JSON (sorted keys) of ``Transition``. Each record carries the recorder's
+/// Bodies are JSON of ``Transition`` (keys in declaration order). Each record carries the recorder's
 /// `schemaVersion`; reading a record written at an older version runs the ``SchemaMigration``s
 /// from that version up, on the JSON tree, before decoding (the stored bytes stay as written).
 public final class Recorder<State: Codable & Sendable, Action: Codable & Sendable, Outcome: Codable & Sendable>: Sendable {
@@ -51,7 +51,7 @@ public final class Recorder<State: Codable & Sendable, Action: Codable & Sendabl
     /// Records one transition; returns when it is durable.
     @discardableResult
     public func record(_ transition: Step, in episode: EpisodeID, timestampMillis: Int64? = nil) throws(SignalError) -> RecordHeader {
-        try store.append(encode(transition, episode: episode, timestampMillis: timestampMillis))
+        try store.append(encode(transition, episode: episode, timestampMillis: timestampMillis, with: Self.makeEncoder()))
     }
 
     /// Records transitions with one group commit; returns when all are durable.
@@ -59,7 +59,8 @@ public final class Recorder<State: Codable & Sendable, Action: Codable & Sendabl
     public func record(contentsOf items: [(episode: EpisodeID, transition: Step)]) throws(SignalError) -> [RecordHeader] {
         var records: [NewRecord] = []
         records.reserveCapacity(items.count)
-        for item in items { records.append(try encode(item.transition, episode: item.episode, timestampMillis: nil)) }
+        let encoder = Self.makeEncoder()
+        for item in items { records.append(try encode(item.transition, episode: item.episode, timestampMillis: nil, with: encoder)) }
         return try store.append(contentsOf: records)
     }
 
@@ -73,13 +74,17 @@ public final class Recorder<State: Codable & Sendable, Action: Codable & Sendabl
         try store.forEachRecord { (r) throws(SignalError) in try body(try decode(r)) }
     }
 
-    func encode(_ t: Step, episode: EpisodeID, timestampMillis: Int64?) throws(SignalError) -> NewRecord {
-        try t.validate()
+    static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    func encode(_ t: Step, episode: EpisodeID, timestampMillis: Int64?, with encoder: JSONEncoder) throws(SignalError) -> NewRecord {
+        try t.validate()
         do {
-            return NewRecord(episode: episode, timestampMillis: timestampMillis, schemaVersion: schemaVersion,
-                             body: Array(try encoder.encode(t)))
+            let body = try StreamingJSONEncoder.encode(t) ?? Array(try encoder.encode(t))
+            return NewRecord(episode: episode, timestampMillis: timestampMillis, schemaVersion: schemaVersion, body: body)
         } catch {
             throw SignalError(.encodingFailed, "cannot encode the transition as JSON: \(error)")
         }

@@ -88,21 +88,24 @@ package enum LogFormat {
     package static func appendFrame(_ header: RecordHeader, sealed: Bool, body: [UInt8], to out: inout [UInt8]) -> Int {
         let start = out.count
         let length = UInt32(recordHeaderSize + body.count)
-        out.appendLE(length)
-        out.appendLE(UInt32(0))  // CRC, patched below
-        out.append(recordFormat)
-        out.append(sealed ? flagSealed : 0)
-        out.appendLE(header.schemaVersion)
-        out.appendLE(header.step)
-        out.appendLE(header.sequence)
-        out.appendLE(header.episode.rawValue)
-        out.appendLE(UInt64(bitPattern: header.timestampMillis))
-        out.append(contentsOf: body)
-        let crc = out.withUnsafeBytes { raw in
-            let lengthBytes = UnsafeRawBufferPointer(rebasing: raw[start..<start + 4])
-            return CRC32C.update(CRC32C.update(0, lengthBytes), UnsafeRawBufferPointer(rebasing: raw[(start + 8)...]))
+        // The 40 header bytes in one store (CRC patched below), then the body.
+        var head = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        withUnsafeMutableBytes(of: &head) { h in
+            h.storeBytes(of: length.littleEndian, toByteOffset: 0, as: UInt32.self)
+            h.storeBytes(of: recordFormat, toByteOffset: 8, as: UInt8.self)
+            h.storeBytes(of: sealed ? flagSealed : 0, toByteOffset: 9, as: UInt8.self)
+            h.storeBytes(of: header.schemaVersion.littleEndian, toByteOffset: 10, as: UInt16.self)
+            h.storeBytes(of: header.step.littleEndian, toByteOffset: 12, as: UInt32.self)
+            h.storeBytes(of: header.sequence.littleEndian, toByteOffset: 16, as: UInt64.self)
+            h.storeBytes(of: header.episode.rawValue.littleEndian, toByteOffset: 24, as: UInt64.self)
+            h.storeBytes(of: UInt64(bitPattern: header.timestampMillis).littleEndian, toByteOffset: 32, as: UInt64.self)
+            var crc = CRC32C.update(0, UnsafeRawBufferPointer(rebasing: h[0..<4]))
+            crc = CRC32C.update(crc, UnsafeRawBufferPointer(rebasing: h[8..<40]))
+            crc = body.withUnsafeBytes { CRC32C.update(crc, $0) }
+            h.storeBytes(of: crc.littleEndian, toByteOffset: 4, as: UInt32.self)
+            out.append(contentsOf: h)
         }
-        out.withUnsafeMutableBytes { $0.storeBytes(of: crc.littleEndian, toByteOffset: start + 4, as: UInt32.self) }
+        out.append(contentsOf: body)
         return out.count - start
     }
 

@@ -97,31 +97,42 @@ public final class SignalStore: Sendable {
         }
         let now = configuration.clock()
         let sealer = configuration.sealer
-        // 1. Stage: assign sequence and step, frame into the shared buffer (file order = sequence order).
+        let maxEpisode = records.lazy.map(\.episode.rawValue).max()!
+        let frameBytes = records.reduce(0) { $0 + LogFormat.frameHeaderSize + LogFormat.recordHeaderSize + $1.body.count }
+        // 1. Stage: assign sequence and step, frame into the shared buffer (file order = sequence
+        //    order). On a sealer error the staging is rolled back: nothing of the batch remains.
         let headers = try staging.withLock { (s) throws(SignalError) -> [RecordHeader] in
             var headers: [RecordHeader] = []
             headers.reserveCapacity(records.count)
-            var frames: [UInt8] = []
-            var lengths: [Int] = []
-            var steps = s.nextStep
+            var steps: [EpisodeID: UInt32] = [:]
             var sequence = s.nextSequence
+            let start = s.pending.count, startHeaders = s.pendingHeaders.count
+            s.pending.reserveCapacity(start + frameBytes + (sealer == nil ? 0 : 64 * records.count))
             for r in records {
-                let step = steps[r.episode, default: 0]
+                let step = steps[r.episode] ?? s.nextStep[r.episode] ?? 0
                 let h = RecordHeader(sequence: sequence, episode: r.episode, step: step,
                                      timestampMillis: r.timestampMillis ?? now, schemaVersion: r.schemaVersion)
-                var body = r.body
-                if let sealer { body = try sealer.seal(body, associatedData: LogFormat.associatedData(h)) }
-                lengths.append(LogFormat.appendFrame(h, sealed: sealer != nil, body: body, to: &frames))
+                let length: Int
+                if let sealer {
+                    do throws(SignalError) {
+                        let body = try sealer.seal(r.body, associatedData: LogFormat.associatedData(h))
+                        length = LogFormat.appendFrame(h, sealed: true, body: body, to: &s.pending)
+                    } catch {
+                        s.pending.removeSubrange(start...)
+                        s.pendingHeaders.removeSubrange(startHeaders...)
+                        throw error
+                    }
+                } else {
+                    length = LogFormat.appendFrame(h, sealed: false, body: r.body, to: &s.pending)
+                }
+                s.pendingHeaders.append((h, length))
                 headers.append(h)
                 steps[r.episode] = step &+ 1
                 sequence += 1
             }
-            // Commit the staging only when every record framed (a sealer error changes nothing).
-            s.nextStep = steps
+            s.nextStep.merge(steps) { _, new in new }
             s.nextSequence = sequence
-            if s.nextEpisode <= records.map(\.episode.rawValue).max()! { s.nextEpisode = records.map(\.episode.rawValue).max()! + 1 }
-            s.pending.append(contentsOf: frames)
-            for (h, l) in zip(headers, lengths) { s.pendingHeaders.append((h, l)) }
+            if s.nextEpisode <= maxEpisode { s.nextEpisode = maxEpisode + 1 }
             return headers
         }
         // 2. Flush: the first caller in writes everything staged so far; later callers find
