@@ -68,7 +68,7 @@ package enum StreamingJSONEncoder {
             let encoder = StreamEncoder(state: self, depth: depth)
             try value.encode(to: encoder)
             close(downTo: depth)
-            if out.count == start { out += Array("{}".utf8) }  // encoded nothing: JSONEncoder writes {}
+            if out.count == start { literal("{}") }  // encoded nothing: JSONEncoder writes {}
         }
 
         func string(_ s: String) {
@@ -103,7 +103,25 @@ package enum StreamingJSONEncoder {
             out += x.description.utf8
         }
 
-        func integer<I: FixedWidthInteger>(_ x: I) { out += x.description.utf8 }
+        func integer<I: FixedWidthInteger>(_ x: I) {
+            // Digits without a String allocation.
+            var magnitude = x.magnitude
+            if x < 0 { out.append(UInt8(ascii: "-")) }
+            var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes ≥ 20 digits of UInt64
+            var n = 0
+            withUnsafeMutableBytes(of: &digits) { d in
+                repeat {
+                    d[23 - n] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
+                    magnitude /= 10
+                    n += 1
+                } while magnitude != 0
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(24 - n)...]))
+            }
+        }
+
+        func literal(_ s: StaticString) {
+            out.append(contentsOf: UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        }
     }
 }
 
@@ -141,8 +159,8 @@ private struct StreamKeyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
         state.out.append(UInt8(ascii: ":"))
     }
 
-    mutating func encodeNil(forKey key: Key) throws { try self.key(key); state.out += Array("null".utf8) }
-    mutating func encode(_ v: Bool, forKey key: Key) throws { try self.key(key); state.out += Array((v ? "true" : "false").utf8) }
+    mutating func encodeNil(forKey key: Key) throws { try self.key(key); state.literal("null") }
+    mutating func encode(_ v: Bool, forKey key: Key) throws { try self.key(key); state.literal(v ? "true" : "false") }
     mutating func encode(_ v: String, forKey key: Key) throws { try self.key(key); state.string(v) }
     mutating func encode(_ v: Double, forKey key: Key) throws { try self.key(key); try state.float(v, [key]) }
     mutating func encode(_ v: Float, forKey key: Key) throws { try self.key(key); try state.float(v, [key]) }
@@ -184,8 +202,8 @@ private struct StreamUnkeyed: UnkeyedEncodingContainer {
         try state.element(at: level)
     }
 
-    mutating func encodeNil() throws { try next(); state.out += Array("null".utf8) }
-    mutating func encode(_ v: Bool) throws { try next(); state.out += Array((v ? "true" : "false").utf8) }
+    mutating func encodeNil() throws { try next(); state.literal("null") }
+    mutating func encode(_ v: Bool) throws { try next(); state.literal(v ? "true" : "false") }
     mutating func encode(_ v: String) throws { try next(); state.string(v) }
     mutating func encode(_ v: Double) throws { try next(); try state.float(v, []) }
     mutating func encode(_ v: Float) throws { try next(); try state.float(v, []) }
@@ -230,8 +248,8 @@ private struct StreamSingle: SingleValueEncodingContainer {
         }
     }
 
-    mutating func encodeNil() throws { try check(); state.out += Array("null".utf8) }
-    mutating func encode(_ v: Bool) throws { try check(); state.out += Array((v ? "true" : "false").utf8) }
+    mutating func encodeNil() throws { try check(); state.literal("null") }
+    mutating func encode(_ v: Bool) throws { try check(); state.literal(v ? "true" : "false") }
     mutating func encode(_ v: String) throws { try check(); state.string(v) }
     mutating func encode(_ v: Double) throws { try check(); try state.float(v, []) }
     mutating func encode(_ v: Float) throws { try check(); try state.float(v, []) }
