@@ -94,4 +94,26 @@ import Glibc
         // The test exercised real appends, not only kills during start-up.
         #expect(totalAcked > 100, "only \(totalAcked) records acknowledged in all rounds")
     }
+
+    /// While another process has the store open, opening it here is a typed error.
+    @Test func otherProcessHoldsTheLock() throws {
+        let writer = try #require(Self.writerPath(), "build signal-crash-writer first (swift build)")
+        let dir = TempDir(); defer { dir.remove() }
+        let out = dir.path + "/acked.txt"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let args: [String] = [writer, dir.store, "1", "1"]
+        var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var pid: pid_t = 0
+        try #require(posix_spawn(&pid, writer, &actions, nil, &argv, environ) == 0)
+        defer { kill(pid, SIGKILL); var status: Int32 = 0; waitpid(pid, &status, 0) }
+        // Wait (bounded) until the child has acknowledged a record, so it holds the store.
+        var waited = 0
+        while fileBytes(out).isEmpty && waited < 10_000 { usleep(1000); waited += 1 }
+        try #require(!fileBytes(out).isEmpty, "writer acknowledged nothing in 10 s")
+        expectCode(.storeLocked) { () throws(SignalError) in try SignalStore(SignalStoreConfiguration(directory: dir.store)) }
+    }
 }
