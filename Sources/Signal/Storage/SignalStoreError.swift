@@ -31,8 +31,6 @@ public struct SignalError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let storeLocked = Code(name: "storeLocked")
         /// A system call failed; the store refuses further writes until it is reopened.
         public static let ioFailure = Code(name: "ioFailure")
-        /// A reference to an episode or record that does not exist.
-        public static let notFound = Code(name: "notFound")
         public var description: String { name }
     }
 
