@@ -147,7 +147,7 @@ package enum LogFormat {
     }
 
     /// Parses one frame at `offset`, or returns why it is not one (nil reason + nil frame = zeros).
-    package static func parseFrame(_ bytes: UnsafeRawBufferPointer, at offset: Int, maxPayload: Int)
+    package static func parseFrame(_ bytes: UnsafeRawBufferPointer, at offset: Int, maxPayload: Int, minSequence: UInt64? = nil)
         -> (frame: Frame?, problem: String?)
     {
         let remaining = bytes.count - offset
@@ -159,12 +159,19 @@ package enum LogFormat {
         if length == 0 && crc == 0 { return (nil, nil) }
         guard length >= recordHeaderSize, length <= maxPayload else { return (nil, "implausible frame length \(length)") }
         guard remaining - frameHeaderSize >= length else { return (nil, "frame runs past end of file") }
+        // Cheap field checks before the checksum: keeps resynchronising over random bytes linear.
+        let p = offset + frameHeaderSize
+        guard bytes[p] == recordFormat else { return (nil, "unknown record format \(bytes[p])") }
+        guard bytes[p + 1] & ~flagSealed == 0 else { return (nil, "unknown record flags \(bytes[p + 1])") }
+        if let minSequence {
+            // Probing: a frame that could follow must continue the sequence (within 2^32).
+            let sequence = bytes.loadLE(UInt64.self, at: p + 8)
+            guard sequence >= minSequence, sequence - minSequence < 1 << 32 else { return (nil, "implausible sequence") }
+        }
         let computed = CRC32C.update(
             CRC32C.update(0, UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + 4])),
             UnsafeRawBufferPointer(rebasing: bytes[offset + 8 ..< offset + 8 + length]))
         guard computed == crc else { return (nil, "checksum mismatch") }
-        let p = offset + frameHeaderSize
-        guard bytes[p] == recordFormat else { return (nil, "unknown record format \(bytes[p])") }
         let header = RecordHeader(
             sequence: bytes.loadLE(UInt64.self, at: p + 8),
             episode: EpisodeID(bytes.loadLE(UInt64.self, at: p + 16)),
@@ -202,8 +209,9 @@ package enum LogFormat {
             // Count intact frames past the damage (a torn group commit, or mid-file corruption).
             var intact = 0
             var probe = offset + 1
+            let minSequence = last.map { $0 + 1 } ?? 0
             while probe + frameHeaderSize + recordHeaderSize <= bytes.count {
-                if let f = parseFrame(bytes, at: probe, maxPayload: maxPayload).frame, f.header.sequence > (last ?? 0) || last == nil {
+                if let f = parseFrame(bytes, at: probe, maxPayload: maxPayload, minSequence: minSequence).frame {
                     intact += 1
                     probe += f.length
                 } else {
