@@ -1,6 +1,6 @@
 import Dispatch
 import Testing
-import Signal
+@testable import Signal
 
 @Suite struct ConcurrencyTests {
     /// Body encodes (writer, counter) so order within an episode can be checked.
@@ -64,6 +64,8 @@ import Signal
                 }
             }
             try check(store, writers: writers, perWriter: perWriter, episodesPerWriter: 1)
+            // Group commit: writers waiting on a sync share the next one.
+            #expect(store.syncCount() < writers * perWriter, "\(store.syncCount()) syncs for \(writers * perWriter) appends")
         }
         // And the same after reopening.
         try check(try SignalStore(SignalStoreConfiguration(directory: dir.store)), writers: writers, perWriter: perWriter, episodesPerWriter: 1)

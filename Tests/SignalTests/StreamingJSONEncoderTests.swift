@@ -29,7 +29,7 @@ import Testing
         let alphabet = Array("ab\"\\\n\t\r\u{01}\u{1f}é漢🙂 /x")
         func text() -> String { String((0..<Int(rng.next() % 12)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }) }
         func double() -> Double {
-            let pool: [Double] = [0, -0.0, 1, 0.1, -2.5, 1e-300, 5e-324, 1.7976931348623157e308, 123456789.125, -1e21, 3.0e-7]
+            let pool: [Double] = [0, -0.0, 1, 0.1, -2.5, 1e-300, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 123456789.125, -1e21, 3.0e-7]
             return rng.next() % 2 == 0 ? pool[Int(rng.next() % UInt64(pool.count))] : Double(bitPattern: rng.next() >> 2)
         }
         return (0..<300).map { _ in

@@ -45,6 +45,8 @@ public final class SignalStore: Sendable {
         /// Every sequence below this is durable (or failed, see `failure`).
         var durableEnd: UInt64
         var failure: SignalError?
+        /// `fdatasync`s of record data so far (group commit shows as fewer syncs than appends).
+        var syncs = 0
     }
 
     /// Opens (or creates) the store in `configuration.directory`, recovering from a crash.
@@ -175,6 +177,7 @@ public final class SignalStore: Sendable {
             }
         }
         try w.active.sync(dataOnly: true)
+        w.syncs += 1
         let segment = w.activeID
         var offset = w.writeOffset
         w.writeOffset = end
@@ -259,6 +262,9 @@ public final class SignalStore: Sendable {
             start = end
         }
     }
+
+    /// Number of data `fdatasync`s since open (for tests and diagnostics).
+    package func syncCount() -> Int { writer.withLock { $0.syncs } }
 
     /// Counts and sizes.
     public func statistics() -> SignalStoreStatistics {
