@@ -1,5 +1,6 @@
 import BenchmarkSupport
 import Signal
+import Dispatch
 import Synchronization
 
 #if canImport(FoundationEssentials)
@@ -100,6 +101,7 @@ public enum SignalBenchmarks {
         let batched = Fixture(tag: "batched")
         let single = Fixture(tag: "single")
         let raw = Fixture(tag: "raw")
+        let concurrent = Fixture(tag: "async")
         let bodies = steps.map { Array(jsonLines([$0]).dropLast()) }
         let records = bodies.map { NewRecord(episode: EpisodeID(1), body: $0) }
         let rawLines = jsonLines(steps)
@@ -115,6 +117,21 @@ public enum SignalBenchmarks {
                 name: "signal_store_batched_1000", unit: "records/s", work: Double(batch),
                 ours: { blackHole(try! raw.recorder.store.append(contentsOf: records)) },
                 baseline: { raw.baselineAppend(rawLines) }),
+            // 64 tasks each recording one transition at once (async appends share syncs) vs 64
+            // sequential JSON line writes, each with its own fdatasync.
+            Benchmark(
+                name: "signal_async_64_tasks", unit: "records/s", work: 64,
+                ours: {
+                    let done = DispatchSemaphore(value: 0)
+                    Task {
+                        await withTaskGroup(of: Void.self) { group in
+                            for i in 0..<64 { group.addTask { _ = try! await concurrent.recorder.record(steps[i], in: episode) } }
+                        }
+                        done.signal()
+                    }
+                    done.wait()
+                },
+                baseline: { for i in 0..<64 { concurrent.baselineAppend(jsonLines([steps[i]])) } }),
             // One acknowledged record: encode, frame, write, fdatasync.
             Benchmark(
                 name: "signal_single_ack", unit: "µs/record", work: 1e6, lowerIsBetter: true,

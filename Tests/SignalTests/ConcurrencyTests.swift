@@ -37,11 +37,11 @@ import Testing
                         if i % 10 == 9 {
                             continue
                         } else if i % 10 == 8 {
-                            try store.append(contentsOf: [i, i + 1].map { j in
+                            try await store.append(contentsOf: [i, i + 1].map { j in
                                 NewRecord(episode: EpisodeID(UInt64(w * 2 + j % 2)), body: Self.tagged(w, j))
                             })
                         } else {
-                            try store.append(NewRecord(episode: EpisodeID(UInt64(w * 2 + i % 2)), body: Self.tagged(w, i)))
+                            try await store.append(NewRecord(episode: EpisodeID(UInt64(w * 2 + i % 2)), body: Self.tagged(w, i)))
                         }
                     }
                 }
@@ -49,6 +49,32 @@ import Testing
             try await group.waitForAll()
         }
         try check(store, writers: writers, perWriter: perWriter, episodesPerWriter: 2)
+        // Suspended waiters share the flusher's syncs.
+        #expect(store.syncCount() < writers * perWriter * 9 / 10 / 2, "\(store.syncCount()) syncs")
+    }
+
+    /// In a synchronous function the blocking overload is chosen.
+    static func appendBlocking(_ store: SignalStore, _ r: NewRecord) throws {
+        try store.append(contentsOf: [r])
+    }
+
+    /// Async and blocking writers mixed on one store: every record durable and in order.
+    @Test func mixedAsyncAndBlocking() async throws {
+        let dir = TempDir(); defer { dir.remove() }
+        let store = try SignalStore(SignalStoreConfiguration(directory: dir.store, segmentBytes: 64 << 10))
+        let writers = 8, perWriter = 50
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for w in 0..<writers {
+                group.addTask {
+                    for i in 0..<perWriter {
+                        let r = NewRecord(episode: EpisodeID(UInt64(w)), body: Self.tagged(w, i))
+                        if w % 2 == 0 { try await store.append(r) } else { try Self.appendBlocking(store, r) }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        try check(store, writers: writers, perWriter: perWriter, episodesPerWriter: 1)
     }
 
     @Test func manyThreads() throws {

@@ -64,6 +64,22 @@ public final class Recorder<State: Codable & Sendable, Action: Codable & Sendabl
         return try store.append(contentsOf: records)
     }
 
+    /// Records one transition; suspends until it is durable (see ``SignalStore``'s async appends).
+    @discardableResult
+    public func record(_ transition: Step, in episode: EpisodeID, timestampMillis: Int64? = nil) async throws(SignalError) -> RecordHeader {
+        try await store.append(encode(transition, episode: episode, timestampMillis: timestampMillis, with: Self.makeEncoder()))
+    }
+
+    /// Records transitions with one group commit; suspends until all are durable.
+    @discardableResult
+    public func record(contentsOf items: [(episode: EpisodeID, transition: Step)]) async throws(SignalError) -> [RecordHeader] {
+        let encoder = Self.makeEncoder()
+        var records: [NewRecord] = []
+        records.reserveCapacity(items.count)
+        for item in items { records.append(try encode(item.transition, episode: item.episode, timestampMillis: nil, with: encoder)) }
+        return try await store.append(contentsOf: records)
+    }
+
     /// The transitions of `episode` in step order.
     public func transitions(in episode: EpisodeID) throws(SignalError) -> [Recorded] {
         try store.records(in: episode).map { (r) throws(SignalError) in try decode(r) }

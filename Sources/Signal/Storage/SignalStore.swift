@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
@@ -28,6 +29,8 @@ public final class SignalStore: Sendable {
     let staging: Mutex<Staging>
     let writer: Mutex<Writer>
     let index: Mutex<StoreIndex>
+    /// Runs the async appenders' flushes (serial: one flusher at a time).
+    let flushQueue = DispatchQueue(label: "gensyn.signal.flush")
 
     struct Staging: ~Copyable {
         var pending: [UInt8] = []
@@ -35,6 +38,13 @@ public final class SignalStore: Sendable {
         var nextSequence: UInt64
         var nextStep: [EpisodeID: UInt32]
         var nextEpisode: UInt64
+        /// Mirror of the writer's durable end and failure, published after every flush together
+        /// with resuming the async waiters it covered (so no wake-up is lost).
+        var durableEnd: UInt64
+        var failure: SignalError? = nil
+        /// A flusher is draining the staged records for async callers.
+        var flushing = false
+        var waiters: [(sequence: UInt64, continuation: CheckedContinuation<SignalError?, Never>)] = []
     }
 
     struct Writer: ~Copyable {
@@ -67,7 +77,8 @@ public final class SignalStore: Sendable {
         let last = opened.index.segments.last!
         let active = opened.activeFile
         let nextSequence = opened.nextSequence
-        staging = Mutex(Staging(nextSequence: nextSequence, nextStep: opened.nextStep, nextEpisode: opened.nextEpisode))
+        staging = Mutex(Staging(nextSequence: nextSequence, nextStep: opened.nextStep, nextEpisode: opened.nextEpisode,
+                                durableEnd: nextSequence))
         writer = Mutex(Writer(active: active, activeID: last.id, writeOffset: last.logicalEnd,
                               allocatedEnd: opened.activeSize, durableEnd: nextSequence, failure: nil))
         opened.index.retention = configuration.retention
@@ -90,9 +101,116 @@ public final class SignalStore: Sendable {
     /// Appends records in order with one write and one `fdatasync` (group commit) and returns
     /// their headers once all are durable. Within the batch each record is framed separately: a
     /// crash before the return may keep any prefix of the batch, never a damaged record.
+    ///
+    /// Blocks the calling thread until the sync; from Swift concurrency prefer the `async`
+    /// overload, which suspends instead and lets one task sync for all waiting ones.
     @discardableResult
     public func append(contentsOf records: [NewRecord]) throws(SignalError) -> [RecordHeader] {
         guard !records.isEmpty else { return [] }
+        let headers = try stage(records)
+        // The first caller in writes everything staged so far; later callers find their records
+        // already durable.
+        let mine = headers.last!.sequence
+        let (end, failure) = writer.withLock { w -> (UInt64, SignalError?) in
+            if w.durableEnd > mine { return (w.durableEnd, nil) }
+            if let failure = w.failure { return (w.durableEnd, failure) }
+            flushPending(&w)
+            return (w.durableEnd, w.failure)
+        }
+        publish(durableEnd: end, failure: failure)
+        if let failure, end <= mine { throw failure }
+        return headers
+    }
+
+    /// Appends one record; suspends (without blocking a thread) until it is durable.
+    @discardableResult
+    public func append(_ record: NewRecord) async throws(SignalError) -> RecordHeader {
+        try await append(contentsOf: [record])[0]
+    }
+
+    /// Like the blocking ``append(contentsOf:)``, for Swift concurrency: the caller stages its
+    /// records and suspends; a flusher on a dispatch queue writes and syncs everything staged —
+    /// repeatedly, while records keep arriving — and resumes each caller once its records are
+    /// durable.
+    @discardableResult
+    public func append(contentsOf records: [NewRecord]) async throws(SignalError) -> [RecordHeader] {
+        guard !records.isEmpty else { return [] }
+        let headers = try stage(records)
+        let mine = headers.last!.sequence
+        let failure: SignalError? = await withCheckedContinuation { (continuation: CheckedContinuation<SignalError?, Never>) in
+            enum Next { case done(SignalError?), wait, lead }
+            let next = staging.withLock { s -> Next in
+                if s.durableEnd > mine { return .done(nil) }
+                if let f = s.failure { return .done(f) }
+                s.waiters.append((mine, continuation))
+                if s.flushing { return .wait }
+                s.flushing = true
+                return .lead
+            }
+            switch next {
+            case .done(let f): continuation.resume(returning: f)
+            case .wait: break
+            // Blocking I/O runs on a dispatch thread, not the cooperative pool: tasks keep
+            // staging (and joining the next sync) while it syncs.
+            case .lead: flushQueue.async { self.drain() }
+            }
+        }
+        if let failure { throw failure }
+        return headers
+    }
+
+    /// The flusher's loop: flush what is staged, resume covered waiters, until nothing is staged
+    /// (leadership is released under the staging lock, so a new arrival starts a new flusher).
+    private func drain() {
+        while true {
+            let (end, failure) = writer.withLock { w -> (UInt64, SignalError?) in
+                if w.failure == nil { flushPending(&w) }
+                return (w.durableEnd, w.failure)
+            }
+            if publish(durableEnd: end, failure: failure, releasingLeadership: true) { return }
+        }
+    }
+
+    /// Publishes a flush result to the staging side and resumes the async waiters it covers (all
+    /// of them after a failure). Returns whether leadership was released (nothing left staged).
+    @discardableResult
+    private func publish(durableEnd end: UInt64, failure: SignalError?, releasingLeadership: Bool = false) -> Bool {
+        let (ready, released) = staging.withLock { s in
+            s.durableEnd = max(s.durableEnd, end)
+            if let failure { s.failure = failure }
+            var ready: [(CheckedContinuation<SignalError?, Never>, SignalError?)] = []
+            s.waiters.removeAll { w in
+                if w.sequence < s.durableEnd { ready.append((w.continuation, nil)); return true }
+                if let f = s.failure { ready.append((w.continuation, f)); return true }
+                return false
+            }
+            var released = false
+            if releasingLeadership && (s.pending.isEmpty || s.failure != nil) {
+                s.flushing = false
+                released = true
+            }
+            return (ready, released)
+        }
+        for (continuation, error) in ready { continuation.resume(returning: error) }
+        return released
+    }
+
+    /// Takes everything staged and flushes it; a failure poisons the writer. Writer lock held.
+    private func flushPending(_ w: inout Writer) {
+        let (bytes, entries) = staging.withLock { s in
+            defer { s.pending = []; s.pendingHeaders = [] }
+            return (s.pending, s.pendingHeaders)
+        }
+        do throws(SignalError) {
+            try flush(bytes, entries, &w)
+        } catch {
+            w.failure = SignalError(.ioFailure, "\(error.message); the store refuses writes until reopened")
+        }
+    }
+
+    /// Validates, assigns sequence numbers and steps, and frames records into the staging buffer
+    /// (file order = sequence order). On a sealer error nothing of the batch remains staged.
+    private func stage(_ records: [NewRecord]) throws(SignalError) -> [RecordHeader] {
         for (i, r) in records.enumerated() where r.body.count > configuration.maxRecordBytes {
             throw SignalError(.recordTooLarge,
                 "record \(i) has a \(r.body.count)-byte body; maxRecordBytes is \(configuration.maxRecordBytes): split it or raise the limit")
@@ -101,8 +219,6 @@ public final class SignalStore: Sendable {
         let sealer = configuration.sealer
         let maxEpisode = records.lazy.map(\.episode.rawValue).max()!
         let frameBytes = records.reduce(0) { $0 + LogFormat.frameHeaderSize + LogFormat.recordHeaderSize + $1.body.count }
-        // 1. Stage: assign sequence and step, frame into the shared buffer (file order = sequence
-        //    order). On a sealer error the staging is rolled back: nothing of the batch remains.
         let headers = try staging.withLock { (s) throws(SignalError) -> [RecordHeader] in
             var headers: [RecordHeader] = []
             headers.reserveCapacity(records.count)
@@ -137,26 +253,6 @@ public final class SignalStore: Sendable {
             if s.nextEpisode <= maxEpisode { s.nextEpisode = maxEpisode + 1 }
             return headers
         }
-        // 2. Flush: the first caller in writes everything staged so far; later callers find
-        //    their records already durable.
-        let mine = headers.last!.sequence
-        let failure: SignalError? = writer.withLock { w in
-            if w.durableEnd > mine { return nil }
-            if let failure = w.failure { return failure }
-            let (bytes, entries) = staging.withLock { s in
-                defer { s.pending = []; s.pendingHeaders = [] }
-                return (s.pending, s.pendingHeaders)
-            }
-            do throws(SignalError) {
-                try flush(bytes, entries, &w)
-                return nil
-            } catch {
-                let failure = SignalError(.ioFailure, "\(error.message); the store refuses writes until reopened")
-                w.failure = failure
-                return failure
-            }
-        }
-        if let failure { throw failure }
         return headers
     }
 
