@@ -2,7 +2,9 @@
 public indirect enum JSONValue: Codable, Sendable, Hashable {
     case null
     case bool(Bool)
+    /// A number that is an exact 64-bit integer.
     case integer(Int64)
+    /// Any other number.
     case number(Double)
     case string(String)
     case array([JSONValue])

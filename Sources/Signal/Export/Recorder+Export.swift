@@ -35,11 +35,13 @@ public struct ExportOptions<State: Codable & Sendable, Action: Codable & Sendabl
 
 /// One line of an export bundle (JSON lines, keys sorted).
 public struct ExportLine: Codable, Sendable, Hashable {
+    /// Episode, step, sequence, time (0 with `dropTimestamps`) and the app schema of the record.
     public var episode: UInt64
     public var step: UInt32
     public var sequence: UInt64
     public var timestamp_ms: Int64
     public var schema_version: UInt16
+    /// The transition's JSON, after redaction.
     public var transition: JSONValue
 }
 

@@ -12,9 +12,13 @@ public struct PreferencePair<State: Codable & Sendable, Action: Codable & Sendab
         case userActionOverRejected = "user_action_over_rejected"
     }
 
+    /// The state both actions answer.
     public var context: State
+    /// The preferred action.
     public var chosen: Action
+    /// The dispreferred action.
     public var rejected: Action
+    /// Which signal made the pair.
     public var source: Source
     public var episode: EpisodeID
     public var step: UInt32
@@ -23,6 +27,7 @@ public struct PreferencePair<State: Codable & Sendable, Action: Codable & Sendab
 /// A reward-weighted example for behaviour cloning: imitate `action` in `context` with weight
 /// `reward` (negative: push away).
 public struct RewardWeightedExample<State: Codable & Sendable, Action: Codable & Sendable>: Codable, Sendable {
+    /// One term of the reward: a feedback kind (or `app:<name>` for an app reward) and its value.
     public struct Component: Codable, Sendable, Hashable {
         public var name: String
         public var value: Double
@@ -41,12 +46,15 @@ public struct RewardWeightedExample<State: Codable & Sendable, Action: Codable &
 
 /// Reward per feedback kind. ``codeAssist`` follows CodeAssist's published rewards.
 public struct RewardWeights: Codable, Sendable, Hashable {
+    /// Reward by `Feedback.Kind.rawValue`; kinds not listed weigh 0.
     public var weights: [String: Double]
 
+    /// Weights per feedback kind.
     public init(_ weights: [Feedback.Kind: Double]) {
         self.weights = Dictionary(uniqueKeysWithValues: weights.map { ($0.key.rawValue, $0.value) })
     }
 
+    /// The weight of `kind` (0 when not listed).
     public subscript(kind: Feedback.Kind) -> Double { weights[kind.rawValue] ?? 0 }
 
     /// Tests pass +1 / regress −1; compile fixed +0.75 / broken −0.5; kept +0.25 / undone −0.75;
@@ -72,8 +80,10 @@ private struct FeedbackKey: Hashable {
 
 /// Turns recorded transitions into preference pairs and reward-weighted examples. Pure.
 public struct PreferenceExtractor: Sendable {
+    /// Reward per feedback kind.
     public var weights: RewardWeights
 
+    /// An extractor with `weights` (CodeAssist's by default).
     public init(weights: RewardWeights = .codeAssist) {
         self.weights = weights
     }

@@ -19,7 +19,9 @@ extension Suggestion: Hashable where Action: Hashable {}
 /// outcome as a whole (what the user ended up doing). `step` is `nil` for the transition that
 /// carries the feedback; set it to report later events (an undo, a test run) about an earlier step.
 public struct Feedback: Codable, Sendable, Hashable {
+    /// What happened; the app may define more with `Kind(rawValue:)` (weigh them in ``RewardWeights``).
     public struct Kind: RawRepresentable, Codable, Sendable, Hashable, CustomStringConvertible {
+        /// Stable name, stored in records and used as the weight key.
         public var rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
         /// The user took the suggestion as is.
@@ -44,9 +46,12 @@ public struct Feedback: Codable, Sendable, Hashable {
     }
 
     public var kind: Kind
+    /// Index into the suggestions of the transition at `step`; nil: the step's outcome.
     public var suggestion: Int?
+    /// The step the feedback is about; nil: the transition carrying it.
     public var step: UInt32?
 
+    /// Feedback of `kind` about `suggestion` of `step`.
     public init(_ kind: Kind, suggestion: Int? = nil, step: UInt32? = nil) {
         self.kind = kind
         self.suggestion = suggestion

@@ -1,8 +1,10 @@
 /// An episode: a sequence of steps (a coding session, a game). Opaque number chosen by the store
 /// (``SignalStore/newEpisode()``) or the app.
 public struct EpisodeID: RawRepresentable, Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    /// The number stored on disk (in clear, also in encrypted stores).
     public var rawValue: UInt64
     public init(rawValue: UInt64) { self.rawValue = rawValue }
+    /// The episode numbered `rawValue`.
     public init(_ rawValue: UInt64) { self.rawValue = rawValue }
     public static func < (a: EpisodeID, b: EpisodeID) -> Bool { a.rawValue < b.rawValue }
     public var description: String { "episode \(rawValue)" }
@@ -13,6 +15,7 @@ public struct EpisodeID: RawRepresentable, Hashable, Comparable, Sendable, Codab
 public struct RecordHeader: Hashable, Sendable, Codable {
     /// Global append order; strictly increasing, never reused.
     public var sequence: UInt64
+    /// The episode the record belongs to.
     public var episode: EpisodeID
     /// Position within the episode, assigned by the store: 0, 1, 2 … in append order.
     public var step: UInt32

@@ -39,6 +39,7 @@ public struct SignalError: Error, Hashable, Sendable, CustomStringConvertible {
     /// What went wrong and what to do about it.
     public var message: String
 
+    /// An error with `code` and an actionable `message`.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
