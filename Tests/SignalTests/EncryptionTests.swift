@@ -62,4 +62,23 @@ import SignalCrypto
         expectCode(.wrongKey) { () throws(SignalError) in try sealer.open(tampered, associatedData: [0, 1]) }
         expectCode(.wrongKey) { () throws(SignalError) in try sealer.open([1, 2], associatedData: []) }
     }
+
+    /// A torn tail in an encrypted store: the valid prefix is recovered and still decrypts.
+    @Test func tornTailInEncryptedStore() throws {
+        let dir = TempDir(); defer { dir.remove() }
+        let config = SignalStoreConfiguration(directory: dir.store, sealer: try AESGCMSealer(key: Self.key), preallocationBytes: 0)
+        do {
+            let store = try SignalStore(config)
+            for i in 0..<10 { try store.append(NewRecord(episode: EpisodeID(3), body: body(i))) }
+        }
+        let seg = segmentFiles(dir.store).last!
+        let bytes = fileBytes(seg)
+        // Cut the last record in half.
+        writeFile(seg, Array(bytes.dropLast(30)))
+        let store = try SignalStore(config)
+        #expect(store.recoveryReport.count == 1)
+        #expect(try store.records(in: EpisodeID(3)).map(\.body) == (0..<9).map { body($0) })
+        try store.append(NewRecord(episode: EpisodeID(3), body: [5]))
+        #expect(try store.records(in: EpisodeID(3)).last!.body == [5])
+    }
 }

@@ -389,7 +389,13 @@ public final class SignalStore: Sendable {
             let seg = locations[i].segment
             let handle: FileHandle
             if let h = handles[seg] { handle = h } else {
-                handle = try FileHandle(path: Self.segmentPath(configuration.directory, seg), flags: O_RDONLY)
+                let path = Self.segmentPath(configuration.directory, seg)
+                guard FileIO.exists(path) else {
+                    // Deleted by retention since the locations were taken: those records expired.
+                    i = j
+                    continue
+                }
+                handle = try FileHandle(path: path, flags: O_RDONLY)
                 handles[seg] = handle
             }
             let start = locations[i].offset
