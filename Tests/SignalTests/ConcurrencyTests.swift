@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Testing
 @testable import Signal
 
@@ -82,13 +83,19 @@ import Testing
         let writers = 8, perWriter = 80
         do {
             let store = try SignalStore(SignalStoreConfiguration(directory: dir.store, segmentBytes: 64 << 10))
-            DispatchQueue.concurrentPerform(iterations: writers) { w in
-                for i in 0..<perWriter {
-                    do { try store.append(NewRecord(episode: EpisodeID(UInt64(w)), body: Self.tagged(w, i))) } catch {
-                        Issue.record("writer \(w): \(error)")
+            // Real threads (concurrentPerform would use as few as one when the pool is busy).
+            let done = DispatchSemaphore(value: 0)
+            for w in 0..<writers {
+                Thread {
+                    for i in 0..<perWriter {
+                        do { try store.append(NewRecord(episode: EpisodeID(UInt64(w)), body: Self.tagged(w, i))) } catch {
+                            Issue.record("writer \(w): \(error)")
+                        }
                     }
-                }
+                    done.signal()
+                }.start()
             }
+            for _ in 0..<writers { done.wait() }
             try check(store, writers: writers, perWriter: perWriter, episodesPerWriter: 1)
             // Group commit: writers waiting on a sync share the next one.
             #expect(store.syncCount() < writers * perWriter, "\(store.syncCount()) syncs for \(writers * perWriter) appends")
