@@ -32,8 +32,11 @@ import Glibc
         }
     }
 
-    /// Spawns the writer with stdout to `outPath`, waits `delayMicros`, SIGKILLs it.
-    static func runAndKill(_ writer: String, store: String, seed: UInt64, batch: Int, outPath: String, delayMicros: UInt32) throws {
+    /// Spawns the writer with stdout to `outPath`, waits `delayMicros` (after its first new
+    /// acknowledgement when `afterFirstAck`, bounded by 10 s), SIGKILLs it.
+    static func runAndKill(_ writer: String, store: String, seed: UInt64, batch: Int, outPath: String,
+                           delayMicros: UInt32, afterFirstAck: Bool) throws {
+        let before = fileBytes(outPath).count
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -44,6 +47,10 @@ import Glibc
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, writer, &actions, nil, &argv, environ)
         try #require(rc == 0, "posix_spawn failed: \(rc)")
+        if afterFirstAck {
+            var waited = 0
+            while fileBytes(outPath).count == before && waited < 10_000 { usleep(1000); waited += 1 }
+        }
         usleep(delayMicros)
         kill(pid, SIGKILL)
         var status: Int32 = 0
@@ -61,9 +68,11 @@ import Glibc
         var totalAcked = 0
         for round in 0..<14 {
             let batch = round % 3 == 2 ? 32 : 1
-            // Child start-up takes some ms; kill between 30 and 250 ms in.
-            let delay = UInt32(30_000 + rng.next() % 220_000)
-            try Self.runAndKill(writer, store: dir.store, seed: seed, batch: batch, outPath: out, delayMicros: delay)
+            // Most kills land while appending (0–60 ms after the first acknowledgement of this
+            // run); every fourth lands anywhere in the first 40 ms (start-up, recovery, opening).
+            let early = round % 4 == 3
+            let delay = UInt32(early ? rng.next() % 40_000 : rng.next() % 60_000)
+            try Self.runAndKill(writer, store: dir.store, seed: seed, batch: batch, outPath: out, delayMicros: delay, afterFirstAck: !early)
 
             let text = String(decoding: fileBytes(out), as: UTF8.self)
             // Only complete lines are acknowledgements (a line is one write(2)).
