@@ -16,11 +16,15 @@ let package = Package(
         .library(name: "Delphi", targets: ["Delphi"]),
         .library(name: "Chain", targets: ["Chain"]),
         .library(name: "Signal", targets: ["Signal"]),
+        .library(name: "SignalCrypto", targets: ["SignalCrypto"]),
         .library(name: "RepOpsBLAS", targets: ["RepOpsBLAS"]),
         .executable(name: "gensyn-doctor", targets: ["gensyn-doctor"]),
         .executable(name: "gensyn-bench", targets: ["gensyn-bench"]),
         .executable(name: "gensyn-delphi", targets: ["gensyn-delphi"]),
         .executable(name: "gensyn-verde", targets: ["gensyn-verde"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: Shared primitives (Keccak-256, hex, 256-bit integers). No system library.
@@ -50,6 +54,8 @@ let package = Package(
         .target(name: "Verde", dependencies: ["GensynPrimitives", "CGensynKeccak", "RepOps", "Chain"]),
         .target(name: "Swarm", dependencies: ["RepOps"]),
         .target(name: "Signal", dependencies: ["RepOps"]),
+        // Encryption at rest for Signal's store; the only Signal target that links swift-crypto.
+        .target(name: "SignalCrypto", dependencies: ["Signal", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: Benchmarks: harness + one runner for every library's benchmarks.
         .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),
@@ -59,9 +65,15 @@ let package = Package(
             path: "Benchmarks/RepOpsBenchmarks"),
         .target(name: "DelphiBenchmarks", dependencies: ["BenchmarkSupport", "Delphi"], path: "Benchmarks/DelphiBenchmarks"),
         .target(name: "VerdeBenchmarks", dependencies: ["BenchmarkSupport", "Verde"], path: "Benchmarks/VerdeBenchmarks"),
+        .target(
+            name: "SignalBenchmarks", dependencies: ["BenchmarkSupport", "Signal"],
+            path: "Benchmarks/SignalBenchmarks"),
         .executableTarget(
             name: "gensyn-bench",
-            dependencies: ["BenchmarkSupport", "RepOpsBenchmarks", "DelphiBenchmarks", "VerdeBenchmarks", "CGensynOpenBLAS"],
+            dependencies: [
+                "BenchmarkSupport", "RepOpsBenchmarks", "DelphiBenchmarks", "VerdeBenchmarks", "SignalBenchmarks",
+                "CGensynOpenBLAS",
+            ],
             path: "Benchmarks/gensyn-bench"),
 
         // MARK: Tools and examples.
@@ -85,6 +97,9 @@ let package = Package(
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport"]),
         .testTarget(name: "DelphiTests", dependencies: ["Delphi", "GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "VerdeTests", dependencies: ["Verde", "GensynTestSupport"]),
+        // Child process for SignalTests' SIGKILL durability test.
+        .executableTarget(name: "signal-crash-writer", dependencies: ["Signal"], path: "Tests/signal-crash-writer"),
+        .testTarget(name: "SignalTests", dependencies: ["Signal", "SignalCrypto", "GensynTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,6 +4,7 @@ import BenchmarkSupport
 import RepOpsBenchmarks
 import DelphiBenchmarks
 import VerdeBenchmarks
+import SignalBenchmarks
 import CGensynOpenBLAS
 
 #if canImport(Glibc)
@@ -18,10 +19,17 @@ let benchmarks: [Benchmark] = [
     RepOpsBenchmarks.all(),
     DelphiBenchmarks.all(),
     VerdeBenchmarks.all(),
+    SignalBenchmarks.all(),
 ].flatMap { $0 }
 
 do {
-    try BenchmarkCommand(arguments: Array(CommandLine.arguments.dropFirst())).run(benchmarks)
+    let command = try BenchmarkCommand(arguments: Array(CommandLine.arguments.dropFirst()))
+    try command.run(benchmarks)
+    // Signal's latency percentiles are not throughputs: reported on stderr (Docs/Benchmarks.md).
+    if command.filter.map({ "signal_ack".contains($0) || $0.contains("signal_ack") }) ?? true {
+        writeStandardError(SignalBenchmarks.latencyReport(count: command.quick ? 400 : 2000).text)
+    }
+    SignalBenchmarks.cleanUp()
 } catch {
     writeStandardError("gensyn-bench: \(error)\n")
     exit(2)
