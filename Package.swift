@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "RepOpsBLAS", targets: ["RepOpsBLAS"]),
         .executable(name: "gensyn-doctor", targets: ["gensyn-doctor"]),
         .executable(name: "gensyn-bench", targets: ["gensyn-bench"]),
+        .executable(name: "gensyn-repops", targets: ["gensyn-repops"]),
     ],
     targets: [
         // MARK: Shared primitives (Keccak-256, hex, 256-bit integers). No system library.
@@ -65,6 +66,10 @@ let package = Package(
             name: "gensyn-doctor",
             dependencies: ["CGensynRepOps", "CGensynOpenBLAS", "CGensynSecp256k1", "CGensynGMP"],
             path: "Tools/gensyn-doctor"),
+        .executableTarget(
+            name: "gensyn-repops",
+            dependencies: ["RepOps", "RepOpsBenchmarks", "BenchmarkSupport"],
+            path: "Examples/gensyn-repops"),
 
         // MARK: Tests. GensynTestSupport: vector paths and the Python oracle runner.
         .target(name: "GensynTestSupport", path: "Tests/GensynTestSupport"),
@@ -74,6 +79,7 @@ let package = Package(
         .testTarget(name: "GensynPrimitivesTests", dependencies: ["GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "KernelDispatchTests", dependencies: ["CGensynRepOps"]),
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport"]),
+        .testTarget(name: "RepOpsTests", dependencies: ["RepOps", "RepOpsBLAS", "CGensynRepOps", "GensynTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
