@@ -56,6 +56,28 @@ struct GEMMTests {
         }
     }
 
+    @Test("accumulate mode continues the chain: K split in two calls equals one call, bit for bit")
+    func accumulateContinuesChain() {
+        var r = TestRandom(seed: 5)
+        let (m, n, k, k1) = (13, 35, 40, 17)
+        let a = r.floats(m * k), b = r.floats(k * n)
+        let whole = Self.run(a, b, m: m, n: n, k: k, ta: false, tb: false, bias: nil, threads: 1, isa: GENSYN_ISA_PORTABLE)
+        for isa in Self.isas {
+            var c = [Float](repeating: 0, count: m * n)
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeMutableBufferPointer { pc in
+                        gensyn_gemm_f32_ex(0, 0, m, n, k1, pa.baseAddress, k, pb.baseAddress, n, pc.baseAddress, n, GENSYN_GEMM_ZERO, nil, 2, isa)
+                        gensyn_gemm_f32_ex(
+                            0, 0, m, n, k - k1, pa.baseAddress! + k1, k, pb.baseAddress! + k1 * n, n, pc.baseAddress, n,
+                            GENSYN_GEMM_ACCUMULATE, nil, 3, isa)
+                    }
+                }
+            }
+            #expect(c.map(\.bitPattern) == whole.map(\.bitPattern), "isa=\(isa.rawValue)")
+        }
+    }
+
     @Test("a larger product splits over threads and tiles without changing bits")
     func largerThreaded() {
         var r = TestRandom(seed: 99)
