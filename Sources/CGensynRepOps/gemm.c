@@ -2,6 +2,7 @@
 // order, from +0, bias[j] or the current C[i][j]. Packing, cache blocking (including KC blocks of
 // K, whose partial sums are stored in C and continued in order), the 6x16 register tile and the
 // thread split change speed only: no path ever reorders or splits a chain.
+#pragma STDC FP_CONTRACT OFF // a*b+c stays two roundings on every target (no silent fma)
 #include "repops_internal.h"
 #include <pthread.h>
 #include <stdlib.h>
@@ -13,9 +14,15 @@
 
 #define MR 6
 #define NR 16
+#ifndef KC
 #define KC 256
+#endif
+#ifndef MC
 #define MC 120
+#endif
+#ifndef NC
 #define NC 3072
+#endif
 
 /// Micro-kernel: a MR x NR tile of C (row stride ldc) continues its chains over kc packed steps.
 /// Chains start from `init` (one row of NR values broadcast to every row) or, if NULL, from C.

@@ -1,5 +1,6 @@
 // Philox-4x32-10 (Salmon, Moraes, Dror, Shaw, SC'11) and the RepOps random streams
 // (Docs/RepOps.md, "Random numbers"). Element i depends only on (seed, i).
+#pragma STDC FP_CONTRACT OFF // a*b+c stays two roundings on every target (no silent fma)
 #include "CGensynRepOps.h"
 #include "repops_math_seam.h"
 

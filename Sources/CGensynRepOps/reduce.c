@@ -1,6 +1,7 @@
 // Canonical reductions (Docs/RepOps.md, "Reductions"): 16 virtual lanes, element i in lane
 // i mod 16, lanes from +0 in index order, then the fixed pairwise tree. The AVX2 paths keep
 // lanes 0-7 and 8-15 in two registers and perform exactly the same operations.
+#pragma STDC FP_CONTRACT OFF // a*b+c stays two roundings on every target (no silent fma)
 #include "CGensynRepOps.h"
 #include <string.h>
 

@@ -1,6 +1,7 @@
 // Placeholder elementwise functions behind repops_math_seam.h, until the math library lands.
 // Built only from correctly rounded + - * / fma and exact bit manipulation, so they give the
 // same bits everywhere; accuracy is a few ulp, not the math library's correct rounding.
+#pragma STDC FP_CONTRACT OFF // a*b+c stays two roundings on every target (no silent fma)
 #include "repops_math_seam.h"
 #include <stdint.h>
 #include <string.h>

@@ -1,5 +1,6 @@
 // Row ops and elementwise ops (Docs/RepOps.md, "Row ops", "Elementwise ops"). Rows are split
 // across threads; each row is computed by the sequence in the docs whichever thread runs it.
+#pragma STDC FP_CONTRACT OFF // a*b+c stays two roundings on every target (no silent fma)
 #include "repops_internal.h"
 #include "repops_math_seam.h"
 
