@@ -22,24 +22,29 @@ struct DeterminismTests {
         return try body()
     }
 
-    @Test("row ops, reductions and elementwise ops: identical bits on every ISA and thread count")
-    func rowOpsEverywhere() throws {
-        var r = TestRandom(seed: 41)
-        let x = r.tensor([100, 411], scale: 5)  // 41 100 elements: large enough to use threads
-        let gamma = r.tensor([411]), beta = r.tensor([411])
-        let targets = (0..<100).map { ($0 * 37) % 411 }
+    @Test("row ops, reductions, attention and elementwise ops: identical bits on every ISA and thread count", arguments: 0..<3)
+    func rowOpsEverywhere(seed: Int) throws {
+        var r = TestRandom(seed: 41 + UInt64(seed))
+        // Seed 0: 100 × 411 = 41 100 elements, large enough for the row ops to use threads;
+        // the others: random shapes that are not multiples of the 16 lanes.
+        let (rows, n) = seed == 0 ? (100, 411) : (r.int(1...40), r.int(1...200))
+        let x = r.tensor([rows, n], scale: 5)
+        let gamma = r.tensor([n]), beta = r.tensor([n])
+        let targets = (0..<rows).map { ($0 * 37) % n }
+        let heads = rows % 4 == 0 ? 4 : 1
         func compute() throws -> [Tensor] {
-            [
+            let qkv = try x.reshaped([heads, rows / heads, n])
+            return [
                 try x.softmax(), try x.logSoftmax(), try x.layerNorm(gamma: gamma, beta: beta), try x.rmsNorm(weight: gamma),
                 try x.crossEntropyLosses(targets: targets), Tensor(scalar: x.sum()), x.gelu(), x.geluTanh(), x.silu(),
-                try Tensor.causalAttention(query: x.reshaped([4, 25, 411]), key: x.reshaped([4, 25, 411]), value: x.reshaped([4, 25, 411])),
+                try Tensor.causalAttention(query: qkv, key: qkv, value: qkv),
             ]
         }
         let reference = try Self.withSettings(.portable, 1, compute)
         for (isa, threads) in Self.configurations() {
             let got = try Self.withSettings(isa, threads, compute)
             for (i, (a, b)) in zip(got, reference).enumerated() {
-                #expect(a == b, "op \(i) differs on \(isa.rawValue) × \(threads) threads")
+                #expect(a == b, "op \(i) differs on \(isa.rawValue) × \(threads) threads, shape [\(rows), \(n)]")
             }
         }
     }

@@ -105,6 +105,14 @@ struct RowOpsTests {
         #expect(abs(Double(try Self.x.crossEntropy(targets: targets)) - mean) <= 1e-5 * max(1, mean))
     }
 
+    @Test("canonical sum is within n·2⁻²³·Σ|x| of float64", arguments: [1, 17, 1000, 10007])
+    func sum(n: Int) {
+        var r = TestRandom(seed: UInt64(n))
+        let x = Tensor(r.floats(n, scale: 100))
+        let exact = x.scalars.reduce(0.0) { $0 + Double($1) }, mag = x.scalars.reduce(0.0) { $0 + abs(Double($1)) }
+        #expect(abs(Double(x.sum()) - exact) <= Double(n) * 0x1p-23 * mag)
+    }
+
     @Test("bad row-op input: empty tensors, mismatched parameters, out-of-range targets")
     func errors() throws {
         expectError(.emptyTensor) { _ = try Tensor.zeros([3, 0]).softmax() }
