@@ -161,6 +161,7 @@ static void pack_b(const gemm_job *j, size_t p0, size_t kc, size_t j0, size_t nc
                 for (; q < cols; q++) dst[q] = src[q * j->ldb];
             } else {
                 const float *src = j->b + (p0 + kk) * j->ldb + j0 + jr;
+                __builtin_prefetch(src + NR, 0, 3); // the next panel's row segment
                 if (cols == NR) {
                     memcpy(dst, src, NR * sizeof(float));
                     q = NR;
@@ -188,13 +189,15 @@ static void gemm_block(const gemm_job *j, size_t m0, size_t m1, size_t n0, size_
         size_t nc = n1 - jc < NC ? n1 - jc : NC;
         for (size_t pc = 0; pc < j->k; pc += KC) {
             size_t kc = j->k - pc < KC ? j->k - pc : KC;
-            pack_b(j, pc, kc, jc, nc, bp);
             int first = pc == 0 && j->init != GENSYN_GEMM_ACCUMULATE;
             for (size_t ic = m0; ic < m1; ic += MC) {
                 size_t mc = m1 - ic < MC ? m1 - ic : MC;
                 pack_a(j, ic, mc, pc, kc, ap);
                 for (size_t jr = 0; jr < nc; jr += NR) {
                     size_t cols = nc - jr < NR ? nc - jr : NR;
+                    // The first row block packs each B panel just before using it (the loads of
+                    // B then overlap computation); later row blocks reuse the packed panels.
+                    if (ic == m0) pack_b(j, pc, kc, jc + jr, cols, bp + jr * kc);
                     const float *init = NULL;
                     if (first) {
                         if (j->init == GENSYN_GEMM_BIAS) {
@@ -212,6 +215,13 @@ static void gemm_block(const gemm_job *j, size_t m0, size_t m1, size_t n0, size_
                         size_t rows = mc - ir < MR ? mc - ir : MR;
                         float *c = j->c + (ic + ir) * j->ldc + jc + jr;
                         const float *a = ap + ir * kc, *b = bp + jr * kc;
+                        if (ir + MR < mc) { // the next tile's C rows arrive while this tile computes
+                            const float *cn = c + MR * j->ldc;
+                            for (int r = 0; r < MR; r++) {
+                                __builtin_prefetch(cn + (size_t)r * j->ldc, 1, 3);
+                                __builtin_prefetch(cn + (size_t)r * j->ldc + NR - 1, 1, 3);
+                            }
+                        }
                         if (rows == MR && cols == NR) {
                             j->kernel(kc, a, b, c, j->ldc, init);
                         } else {
