@@ -4,6 +4,7 @@
 // thread split change speed only: no path ever reorders or splits a chain.
 #pragma STDC FP_CONTRACT OFF // a*b+c stays two roundings on every target (no silent fma)
 #include "repops_internal.h"
+#include "repops_fma.h"
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@ static void ukernel_portable(size_t kc, const float *a, const float *b, float *c
         for (int j = 0; j < NR; j++) acc[r][j] = init ? init[j] : c[(size_t)r * ldc + (size_t)j];
     for (size_t k = 0; k < kc; k++, a += MR, b += NR)
         for (int r = 0; r < MR; r++)
-            for (int j = 0; j < NR; j++) acc[r][j] = __builtin_fmaf(a[r], b[j], acc[r][j]);
+            for (int j = 0; j < NR; j++) acc[r][j] = repops_fmaf(a[r], b[j], acc[r][j]);
     for (int r = 0; r < MR; r++)
         for (int j = 0; j < NR; j++) c[(size_t)r * ldc + (size_t)j] = acc[r][j];
 }

@@ -3,6 +3,7 @@
 // lanes 0-7 and 8-15 in two registers and perform exactly the same operations.
 #pragma STDC FP_CONTRACT OFF // a*b+c stays two roundings on every target (no silent fma)
 #include "CGensynRepOps.h"
+#include "repops_fma.h"
 #include <string.h>
 
 #if defined(__x86_64__)
@@ -30,11 +31,11 @@ float gensyn_sumsq_f32_portable(const float *x, size_t n, float c) {
     for (; i + 16 <= n; i += 16)
         for (int l = 0; l < 16; l++) {
             float d = x[i + l] - c;
-            lane[l] = __builtin_fmaf(d, d, lane[l]);
+            lane[l] = repops_fmaf(d, d, lane[l]);
         }
     for (int l = 0; i + (size_t)l < n; l++) {
         float d = x[i + l] - c;
-        lane[l] = __builtin_fmaf(d, d, lane[l]);
+        lane[l] = repops_fmaf(d, d, lane[l]);
     }
     return tree16(lane);
 }

@@ -56,6 +56,31 @@ struct GEMMTests {
         }
     }
 
+    @Test("values of every magnitude (subnormals, overflow to inf, NaN from inf − inf): paths agree with the fused chain")
+    func wideRange() {
+        var state: UInt64 = 12345
+        func wide() -> Float {  // random finite bit patterns, exponents spread over the whole range
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let bits = UInt32(truncatingIfNeeded: state >> 32)
+            return Float(bitPattern: (bits >> 23) & 0xff == 0xff ? bits & 0xbf7f_ffff : bits)
+        }
+        let (m, n, k) = (9, 21, 7)
+        let a = (0..<(m * k)).map { _ in wide() }, b = (0..<(k * n)).map { _ in wide() }
+        let spec = Self.specGEMM(a, b, m: m, n: n, k: k, ta: false, tb: false, bias: nil)
+        for isa in Self.isas {
+            let got = Self.run(a, b, m: m, n: n, k: k, ta: false, tb: false, bias: nil, threads: 1, isa: isa)
+            let same = zip(got, spec).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) }
+            #expect(same, "isa=\(isa.rawValue)")
+        }
+        // Small magnitudes only: subnormal products and sums, no overflow.
+        let tiny = a.map { Float(sign: $0.sign, exponent: -70 - Int(abs($0.exponent) % 40), significand: $0.significand) }
+        let tinySpec = Self.specGEMM(tiny, tiny, m: 9, n: 9, k: 7, ta: false, tb: true, bias: nil)
+        for isa in Self.isas {
+            let got = Self.run(tiny, tiny, m: 9, n: 9, k: 7, ta: false, tb: true, bias: nil, threads: 1, isa: isa)
+            #expect(got.map(\.bitPattern) == tinySpec.map(\.bitPattern), "isa=\(isa.rawValue)")
+        }
+    }
+
     @Test("accumulate mode continues the chain: K split in two calls equals one call, bit for bit")
     func accumulateContinuesChain() {
         var r = TestRandom(seed: 5)
