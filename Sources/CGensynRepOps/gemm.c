@@ -25,24 +25,25 @@
 #define NC 3072
 #endif
 
-/// Micro-kernel: a MR x NR tile of C (row stride ldc) continues its chains over kc packed steps.
-/// Chains start from `init` (one row of NR values broadcast to every row) or, if NULL, from C.
-typedef void (*ukernel_fn)(size_t kc, const float *a, const float *b, float *c, size_t ldc, const float *init);
+/// Micro-kernel: `rows` (1...MR) rows x NR columns of C (row stride ldc) continue their chains
+/// over kc packed steps. Chains start from `init` (one row of NR values broadcast to every row)
+/// or, if NULL, from C. Packed A panels always have MR values per k step.
+typedef void (*ukernel_fn)(int rows, size_t kc, const float *a, const float *b, float *c, size_t ldc, const float *init);
 
-static void ukernel_portable(size_t kc, const float *a, const float *b, float *c, size_t ldc, const float *init) {
+static void ukernel_portable(int rows, size_t kc, const float *a, const float *b, float *c, size_t ldc, const float *init) {
     float acc[MR][NR];
-    for (int r = 0; r < MR; r++)
+    for (int r = 0; r < rows; r++)
         for (int j = 0; j < NR; j++) acc[r][j] = init ? init[j] : c[(size_t)r * ldc + (size_t)j];
     for (size_t k = 0; k < kc; k++, a += MR, b += NR)
-        for (int r = 0; r < MR; r++)
+        for (int r = 0; r < rows; r++)
             for (int j = 0; j < NR; j++) acc[r][j] = repops_fmaf(a[r], b[j], acc[r][j]);
-    for (int r = 0; r < MR; r++)
+    for (int r = 0; r < rows; r++)
         for (int j = 0; j < NR; j++) c[(size_t)r * ldc + (size_t)j] = acc[r][j];
 }
 
 #if defined(__x86_64__)
 __attribute__((target("avx2,fma")))
-static void ukernel_avx2(size_t kc, const float *a, const float *b, float *c, size_t ldc, const float *init) {
+static void ukernel_avx2_full(size_t kc, const float *a, const float *b, float *c, size_t ldc, const float *init) {
     __m256 c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
     if (init) {
         c00 = c10 = c20 = c30 = c40 = c50 = _mm256_loadu_ps(init);
@@ -82,6 +83,41 @@ static void ukernel_avx2(size_t kc, const float *a, const float *b, float *c, si
     _mm256_storeu_ps(c + 3 * ldc, c30), _mm256_storeu_ps(c + 3 * ldc + 8, c31);
     _mm256_storeu_ps(c + 4 * ldc, c40), _mm256_storeu_ps(c + 4 * ldc + 8, c41);
     _mm256_storeu_ps(c + 5 * ldc, c50), _mm256_storeu_ps(c + 5 * ldc + 8, c51);
+}
+
+// Fewer than MR rows (the bottom edge of C): the same chains for `R` rows only, so a 4-row edge
+// costs 4 rows of work. `R` is a constant in each instance, so the accumulators stay in registers.
+__attribute__((target("avx2,fma"), always_inline))
+static inline void ukernel_avx2_rows(const int R, size_t kc, const float *a, const float *b, float *c, size_t ldc, const float *init) {
+    __m256 acc[MR][2];
+    for (int r = 0; r < R; r++) {
+        acc[r][0] = _mm256_loadu_ps(init ? init : c + (size_t)r * ldc);
+        acc[r][1] = _mm256_loadu_ps(init ? init + 8 : c + (size_t)r * ldc + 8);
+    }
+    for (size_t k = 0; k < kc; k++, a += MR, b += NR) {
+        __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
+        for (int r = 0; r < R; r++) {
+            __m256 av = _mm256_broadcast_ss(a + r);
+            acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
+            acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
+        }
+    }
+    for (int r = 0; r < R; r++) {
+        _mm256_storeu_ps(c + (size_t)r * ldc, acc[r][0]);
+        _mm256_storeu_ps(c + (size_t)r * ldc + 8, acc[r][1]);
+    }
+}
+
+__attribute__((target("avx2,fma")))
+static void ukernel_avx2(int rows, size_t kc, const float *a, const float *b, float *c, size_t ldc, const float *init) {
+    switch (rows) {
+    case 1: ukernel_avx2_rows(1, kc, a, b, c, ldc, init); break;
+    case 2: ukernel_avx2_rows(2, kc, a, b, c, ldc, init); break;
+    case 3: ukernel_avx2_rows(3, kc, a, b, c, ldc, init); break;
+    case 4: ukernel_avx2_rows(4, kc, a, b, c, ldc, init); break;
+    case 5: ukernel_avx2_rows(5, kc, a, b, c, ldc, init); break;
+    default: ukernel_avx2_full(kc, a, b, c, ldc, init); break;
+    }
 }
 #endif
 
@@ -223,13 +259,13 @@ static void gemm_block(const gemm_job *j, size_t m0, size_t m1, size_t n0, size_
                                 __builtin_prefetch(cn + (size_t)r * j->ldc + NR - 1, 1, 3);
                             }
                         }
-                        if (rows == MR && cols == NR) {
-                            j->kernel(kc, a, b, c, j->ldc, init);
+                        if (cols == NR) {
+                            j->kernel((int)rows, kc, a, b, c, j->ldc, init);
                         } else {
-                            // Edge tile: run on a full tile buffer, copy the valid part back.
+                            // Right edge: run on a full-width tile buffer, copy the valid part back.
                             if (!init)
                                 for (size_t r = 0; r < rows; r++) memcpy(tile + r * NR, c + r * j->ldc, cols * sizeof(float));
-                            j->kernel(kc, a, b, tile, NR, init);
+                            j->kernel((int)rows, kc, a, b, tile, NR, init);
                             for (size_t r = 0; r < rows; r++) memcpy(c + r * j->ldc, tile + r * NR, cols * sizeof(float));
                         }
                     }
