@@ -198,7 +198,7 @@ static void pack_b(const gemm_job *j, size_t p0, size_t kc, size_t j0, size_t nc
                 for (; q < cols; q++) dst[q] = src[q * j->ldb];
             } else {
                 const float *src = j->b + (p0 + kk) * j->ldb + j0 + jr;
-                __builtin_prefetch(src + NR, 0, 3); // the next panel's row segment
+                __builtin_prefetch(src + 2 * NR, 0, 2); // two panels ahead, into L2: B streams from memory
                 if (cols == NR) {
                     memcpy(dst, src, NR * sizeof(float));
                     q = NR;
