@@ -22,7 +22,7 @@
 #define MC 120
 #endif
 #ifndef NC
-#define NC 3072
+#define NC 1024
 #endif
 
 /// Micro-kernel: `rows` (1...MR) rows x NR columns of C (row stride ldc) continue their chains
