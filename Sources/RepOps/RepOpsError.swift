@@ -19,9 +19,12 @@ public struct RepOpsError: Error, Hashable, Sendable, CustomStringConvertible {
         public var description: String { name }
     }
 
+    /// What went wrong, as a stable code to match on.
     public let code: Code
+    /// What to change, for people.
     public let message: String
 
+    /// An error with `code` and an actionable `message`.
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message

@@ -7,8 +7,11 @@ import GensynPrimitives
 public enum CanonicalWorkload {
     /// One op's result digest.
     public struct Entry: Sendable, Equatable {
+        /// The op's stable name (e.g. `gemm_129x257x65`, `softmax`, `math_exp_special`).
         public var name: String
+        /// Keccak-256 of the op result's canonical encoding.
         public var digest: [UInt8]
+        /// ``digest`` as lowercase hex.
         public var digestHex: String { Hex.encode(digest) }
     }
 
