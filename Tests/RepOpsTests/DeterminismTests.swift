@@ -81,6 +81,16 @@ struct DeterminismTests {
         }
     }
 
+    @Test(
+        "full canonical workload (with the 1000³ GEMM) on AVX2: every golden digest and the combined digest",
+        .enabled(if: RepOps.bestISA == .avx2, "the portable path is too slow for a 1000³ GEMM in a debug build"))
+    func fullWorkloadGolden() throws {
+        let entries = try Self.withSettings(RepOps.bestISA, 2) { try CanonicalWorkload.run(includeLarge: true) }
+        #expect(entries.count == GoldenDigests.ops.count)
+        for entry in entries { #expect(GoldenDigests.ops[entry.name] == entry.digestHex, "\(entry.name)") }
+        #expect(CanonicalWorkload.combinedDigestHex(entries) == GoldenDigests.combined)
+    }
+
     @Test("ISA selection and thread settings round-trip; an unsupported path is a typed error")
     func settings() throws {
         try Self.withSettings(.portable, 5) {
