@@ -95,6 +95,39 @@ struct TensorTests {
         expectError(.emptyTensor) { _ = try Tensor([]).topP(0.5) }
     }
 
+    @Test("dropout keeps exactly the elements whose uniform draw is ≥ rate, scaled by 1/(1−rate)")
+    func dropout() throws {
+        let x = try Tensor.randomNormal(shape: [20, 50], seed: 3)
+        let y = try x.dropout(rate: 0.25, seed: 77)
+        let u = try Tensor.randomUniform(shape: [1000], seed: 77)
+        let scale: Float = 1 / (1 - 0.25)
+        for i in 0..<1000 {
+            #expect(y.scalars[i].bitPattern == (u.scalars[i] >= 0.25 ? x.scalars[i] * scale : 0).bitPattern)
+        }
+        let kept = u.scalars.filter { $0 >= 0.25 }.count
+        #expect(kept > 700 && kept < 800)
+        #expect(try x.dropout(rate: 0, seed: 1) == x.scaled(by: 1))
+        expectError(.invalidArgument) { _ = try x.dropout(rate: 1, seed: 1) }
+    }
+
+    @Test("sampleIndex follows the documented rule and the weights' proportions")
+    func sampling() throws {
+        let w = Tensor([0, 1, 3, 0, 4])
+        var counts = [Int](repeating: 0, count: 5)
+        for c in 0..<4000 as Range<UInt64> { counts[try w.sampleIndex(seed: 5, counter: c)] += 1 }
+        #expect(counts[0] == 0 && counts[3] == 0)
+        #expect(abs(Double(counts[4]) / 4000 - 0.5) < 0.04 && abs(Double(counts[1]) / 4000 - 0.125) < 0.03)
+        // The rule, literally, for one draw.
+        let block = Tensor.philox4x32x10(counter: (9, 0, 0, 2), key: (5, 0))
+        let t = Float(block[0] >> 8) * 0x1p-24 * 8
+        let expected = t < 1 ? 1 : (t < 4 ? 2 : 4)
+        #expect(try w.sampleIndex(seed: 5, counter: 9) == expected)
+        expectError(.invalidArgument) { _ = try Tensor([0, 0]).sampleIndex(seed: 1, counter: 0) }
+        expectError(.invalidArgument) { _ = try Tensor([1, -1]).sampleIndex(seed: 1, counter: 0) }
+        expectError(.invalidArgument) { _ = try Tensor([1, .nan]).sampleIndex(seed: 1, counter: 0) }
+        expectError(.emptyTensor) { _ = try Tensor([]).sampleIndex(seed: 1, counter: 0) }
+    }
+
     @Test("embedding gathers rows; out-of-range indices are typed errors")
     func embedding() throws {
         let table = try Tensor(shape: [3, 2], scalars: [1, 2, 3, 4, 5, 6])

@@ -113,6 +113,8 @@ public enum CanonicalWorkload {
         let probs = try logits.slice(axis: 0, 0..<1).reshaped([1000]).softmax()
         record("topk", indices(try probs.topK(20)))
         record("topp", indices(try probs.topP(0.9)))
+        record("sample", indices(try (0..<64).map { (c: UInt64) throws(RepOpsError) -> Int in try probs.sampleIndex(seed: 65, counter: c) }))
+        record("dropout", try x.dropout(rate: 0.1, seed: 66))
 
         // Elementwise math over special values.
         let special = Tensor(specialValues)
