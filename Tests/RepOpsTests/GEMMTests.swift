@@ -158,6 +158,8 @@ struct GEMMTests {
         let a = try Tensor.zeros([2, 0]), b = try Tensor.zeros([0, 3])
         #expect(try a.matmul(b).scalars == [0, 0, 0, 0, 0, 0])
         #expect(try a.matmul(b, bias: Tensor([1, 2, 3])).scalars == [1, 2, 3, 1, 2, 3])
+        #expect(try Tensor.zeros([0, 2, 3]).matmul(Tensor.zeros([0, 3, 4])).shape == [0, 2, 4])
+        #expect(try Tensor.zeros([0, 3]).matmul(Tensor.zeros([3, 4])).shape == [0, 4])
         let neg = try Tensor(shape: [1, 1], scalars: [-0.0])
         #expect(try neg.matmul(Tensor(shape: [1, 1], scalars: [1])).scalars[0].bitPattern == 0)  // fma(−0, 1, +0) = +0
     }

@@ -38,7 +38,7 @@ extension Tensor {
         let outShape = rank == 3 ? [batch, m, n] : [m, n]
         var out = [Float](repeating: 0, count: batch * m * n)
         let bStride = other.rank == 3 ? k * n : 0
-        guard m > 0, n > 0, k > 0 else { // empty chains: C = init
+        guard batch > 0, m > 0, n > 0, k > 0 else { // nothing to compute, or empty chains: C = init
             if let bias, m > 0 { for r in 0..<(batch * m) { out.replaceSubrange((r * n)..<((r + 1) * n), with: bias.scalars) } }
             return Tensor(uncheckedShape: outShape, scalars: out)
         }
