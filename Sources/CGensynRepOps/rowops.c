@@ -3,6 +3,7 @@
 #pragma STDC FP_CONTRACT OFF // a*b+c stays two roundings on every target (no silent fma)
 #include "repops_internal.h"
 #include "repops_math_seam.h"
+#include <stdlib.h>
 
 typedef struct row_job {
     int kind;
@@ -12,6 +13,7 @@ typedef struct row_job {
     float eps;
     const float *gamma, *beta;
     const int64_t *targets;
+    float *loss; // cross-entropy: one value per row
 } row_job;
 
 enum { ROW_SOFTMAX, ROW_LOG_SOFTMAX, ROW_LAYERNORM, ROW_RMSNORM, ROW_CROSS_ENTROPY };
@@ -46,10 +48,10 @@ static void row_task(void *arg, int task, int ntasks) {
             break;
         }
         case ROW_CROSS_ENTROPY: {
-            // j->y is scratch of rows*n floats; the loss goes to gamma-less output (beta slot).
+            // j->y is scratch for the exponentials (one row per row keeps tasks independent).
             float m, l;
             log_softmax_parts(x, j->n, j->y + r * j->n, &m, &l);
-            ((float *)j->beta)[r] = -((x[j->targets[r]] - m) - l);
+            j->loss[r] = -((x[j->targets[r]] - m) - l);
             break;
         }
         case ROW_LAYERNORM: {
@@ -83,37 +85,36 @@ static void run_rows(row_job *j) {
 
 void gensyn_softmax_rows_f32(const float *x, float *y, size_t rows, size_t n) {
     if (rows == 0 || n == 0) return;
-    row_job j = {ROW_SOFTMAX, x, y, rows, n, 0, NULL, NULL, NULL};
+    row_job j = {ROW_SOFTMAX, x, y, rows, n, 0, NULL, NULL, NULL, NULL};
     run_rows(&j);
 }
 
 void gensyn_log_softmax_rows_f32(const float *x, float *y, size_t rows, size_t n) {
     if (rows == 0 || n == 0) return;
-    row_job j = {ROW_LOG_SOFTMAX, x, y, rows, n, 0, NULL, NULL, NULL};
+    row_job j = {ROW_LOG_SOFTMAX, x, y, rows, n, 0, NULL, NULL, NULL, NULL};
     run_rows(&j);
 }
 
 void gensyn_layernorm_rows_f32(const float *x, float *y, size_t rows, size_t n, float eps, const float *gamma,
                                const float *beta) {
     if (rows == 0 || n == 0) return;
-    row_job j = {ROW_LAYERNORM, x, y, rows, n, eps, gamma, gamma ? beta : NULL, NULL};
+    row_job j = {ROW_LAYERNORM, x, y, rows, n, eps, gamma, gamma ? beta : NULL, NULL, NULL};
     run_rows(&j);
 }
 
 void gensyn_rmsnorm_rows_f32(const float *x, float *y, size_t rows, size_t n, float eps, const float *gamma) {
     if (rows == 0 || n == 0) return;
-    row_job j = {ROW_RMSNORM, x, y, rows, n, eps, gamma, NULL, NULL};
+    row_job j = {ROW_RMSNORM, x, y, rows, n, eps, gamma, NULL, NULL, NULL};
     run_rows(&j);
 }
 
 void gensyn_cross_entropy_rows_f32(const float *x, const int64_t *targets, float *loss, size_t rows, size_t n) {
     if (rows == 0 || n == 0) return;
-    // Scratch for the exponentials: one row per row keeps tasks independent.
-    float *scratch = __builtin_malloc(rows * n * sizeof(float));
-    if (scratch == NULL) __builtin_abort();
-    row_job j = {ROW_CROSS_ENTROPY, x, scratch, rows, n, 0, NULL, loss, targets};
+    float *scratch = malloc(rows * n * sizeof(float));
+    if (scratch == NULL) abort(); // out of memory: no result is better than a wrong one
+    row_job j = {ROW_CROSS_ENTROPY, x, scratch, rows, n, 0, NULL, NULL, targets, loss};
     run_rows(&j);
-    __builtin_free(scratch);
+    free(scratch);
 }
 
 void gensyn_causal_softmax_f32(float *s, size_t t) {
