@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "RepOpsBLAS", targets: ["RepOpsBLAS"]),
         .executable(name: "gensyn-doctor", targets: ["gensyn-doctor"]),
         .executable(name: "gensyn-bench", targets: ["gensyn-bench"]),
+        .executable(name: "gensyn-repops", targets: ["gensyn-repops"]),
         .executable(name: "gensyn-delphi", targets: ["gensyn-delphi"]),
         .executable(name: "gensyn-verde", targets: ["gensyn-verde"]),
     ],
@@ -82,6 +83,10 @@ let package = Package(
             dependencies: ["CGensynRepOps", "CGensynOpenBLAS", "CGensynSecp256k1", "CGensynGMP"],
             path: "Tools/gensyn-doctor"),
         .executableTarget(
+            name: "gensyn-repops",
+            dependencies: ["RepOps", "RepOpsBenchmarks", "BenchmarkSupport"],
+            path: "Examples/gensyn-repops"),
+        .executableTarget(
             name: "gensyn-delphi", dependencies: ["Delphi", "DelphiBenchmarks", "BenchmarkSupport"],
             path: "Examples/gensyn-delphi", exclude: ["scripts"]),
 
@@ -95,6 +100,7 @@ let package = Package(
         .testTarget(name: "GensynPrimitivesTests", dependencies: ["GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "KernelDispatchTests", dependencies: ["CGensynRepOps"]),
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport"]),
+        .testTarget(name: "RepOpsTests", dependencies: ["RepOps", "RepOpsBLAS", "CGensynRepOps", "GensynTestSupport"]),
         .testTarget(name: "DelphiTests", dependencies: ["Delphi", "GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "VerdeTests", dependencies: ["Verde", "GensynTestSupport"]),
         // Child process for SignalTests' SIGKILL durability test.

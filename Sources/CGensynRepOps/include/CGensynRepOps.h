@@ -41,6 +41,81 @@ float gensyn_dot_f32(const float *a, const float *b, size_t n);
 float gensyn_dot_f32_portable(const float *a, const float *b, size_t n);
 float gensyn_dot_f32_avx2(const float *a, const float *b, size_t n);
 
+// MARK: Threads. A small persistent pthread pool; thread count changes speed only.
+
+/// Threads kernels use now. Initially `REPOPS_THREADS` (1...64) if set, else the CPU count.
+int gensyn_threads_get(void);
+/// Sets the thread count (clamped to 1...64).
+void gensyn_threads_set(int n);
+/// 1 if `REPOPS_THREADS` was set to something that is not an integer in 1...64.
+int gensyn_threads_env_invalid(void);
+
+// MARK: GEMM (Docs/RepOps.md, "GEMM").
+
+/// How each output element's FMA chain starts.
+typedef enum gensyn_gemm_init {
+    GENSYN_GEMM_ZERO = 0,       ///< from +0
+    GENSYN_GEMM_BIAS = 1,       ///< from bias[j] (length n)
+    GENSYN_GEMM_ACCUMULATE = 2, ///< from the current C[i][j]
+} gensyn_gemm_init;
+
+/// C[m×n] (row stride ldc) = init + op(A)·op(B), every element one fma chain over k in order.
+/// A is m×k (lda ≥ k) or, with trans_a, stored k×m (lda ≥ m); B is k×n (ldb ≥ n) or, with
+/// trans_b, stored n×k (ldb ≥ k). Runs on `threads` threads (0: the current setting) with `isa`.
+void gensyn_gemm_f32_ex(int trans_a, int trans_b, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                        const float *b, size_t ldb, float *c, size_t ldc, gensyn_gemm_init init,
+                        const float *bias, int threads, gensyn_isa isa);
+/// `gensyn_gemm_f32_ex` with the active path and thread count.
+void gensyn_gemm_f32(int trans_a, int trans_b, size_t m, size_t n, size_t k, const float *a, size_t lda,
+                     const float *b, size_t ldb, float *c, size_t ldc, gensyn_gemm_init init, const float *bias);
+
+// MARK: Canonical reductions (16 lanes + fixed tree) and row ops (Docs/RepOps.md).
+
+float gensyn_sum_f32(const float *x, size_t n);
+float gensyn_sum_f32_portable(const float *x, size_t n);
+float gensyn_sum_f32_avx2(const float *x, size_t n);
+/// Sum over lanes of fma(x[i]-c, x[i]-c, lane).
+float gensyn_sumsq_f32(const float *x, size_t n, float c);
+float gensyn_sumsq_f32_portable(const float *x, size_t n, float c);
+float gensyn_sumsq_f32_avx2(const float *x, size_t n, float c);
+/// Order-independent max: NaN if any NaN, +0 above -0. n >= 1.
+float gensyn_max_f32(const float *x, size_t n);
+
+/// Row ops over `rows` rows of length n (contiguous), rows split across threads.
+void gensyn_softmax_rows_f32(const float *x, float *y, size_t rows, size_t n);
+void gensyn_log_softmax_rows_f32(const float *x, float *y, size_t rows, size_t n);
+/// gamma/beta may be NULL (no affine transform).
+void gensyn_layernorm_rows_f32(const float *x, float *y, size_t rows, size_t n, float eps, const float *gamma,
+                               const float *beta);
+void gensyn_rmsnorm_rows_f32(const float *x, float *y, size_t rows, size_t n, float eps, const float *gamma);
+/// Causal softmax on a t×t score matrix in place: row i over columns 0...i, +0 beyond.
+void gensyn_causal_softmax_f32(float *s, size_t t);
+/// Per-row cross-entropy -logsoftmax(x)[target]; targets must be < n.
+void gensyn_cross_entropy_rows_f32(const float *x, const int64_t *targets, float *loss, size_t rows, size_t n);
+
+/// Elementwise unary ops (Docs/RepOps.md table).
+typedef enum gensyn_unary {
+    GENSYN_UNARY_RELU = 0,
+    GENSYN_UNARY_SIGMOID = 1,
+    GENSYN_UNARY_TANH = 2,
+    GENSYN_UNARY_SILU = 3,
+    GENSYN_UNARY_GELU = 4,
+    GENSYN_UNARY_GELU_TANH = 5,
+    GENSYN_UNARY_EXP = 6,
+    GENSYN_UNARY_LOG = 7,
+    GENSYN_UNARY_ERF = 8,
+} gensyn_unary;
+void gensyn_unary_f32(gensyn_unary op, const float *x, float *y, size_t n);
+
+// MARK: Philox-4x32-10 (Docs/RepOps.md, "Random numbers").
+
+/// One Philox-4x32-10 block: out = philox(key, counter).
+void gensyn_philox4x32_10(const uint32_t counter[4], const uint32_t key[2], uint32_t out[4]);
+/// Elements [0, n) of the uniform stream for `seed`, mapped to [lo, hi).
+void gensyn_random_uniform_f32(uint64_t seed, float lo, float hi, float *out, size_t n);
+/// Elements [0, n) of the normal stream for `seed` (polar method), as fma(z, std, mean).
+void gensyn_random_normal_f32(uint64_t seed, float mean, float std, float *out, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,74 @@
+// gensyn-repops: the RepOps example.
+//   digest [--json]   the canonical workload's per-op digests (identical for every
+//                     REPOPS_THREADS and REPOPS_ISA)
+//   bench [--json] …  RepOps benchmarks vs OpenBLAS/glibc (BenchmarkCommand options)
+//   math <fn>         (arrives with the math library)
+import BenchmarkSupport
+import RepOps
+import RepOpsBenchmarks
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func fail(_ message: String) -> Never {
+    writeStandardError("gensyn-repops: \(message)\n")
+    exit(2)
+}
+
+let usage = """
+    usage: gensyn-repops digest [--json]
+           gensyn-repops bench [--json] [--out FILE] [--filter TEXT] [--quick]
+           gensyn-repops math <fn>   (exp, log, tanh, erf, sigmoid, sqrt, rsqrt, gelu, silu)
+    environment: REPOPS_THREADS=n (1...64), REPOPS_ISA=portable|avx2 — speed only, never results
+    """
+
+func jsonString(_ s: String) -> String {
+    // Names are ASCII identifiers; escape the two JSON metacharacters anyway.
+    "\"" + s.map { $0 == "\"" || $0 == "\\" ? "\\\($0)" : "\($0)" }.joined() + "\""
+}
+
+func runDigest(_ args: [String]) {
+    var json = false
+    for a in args {
+        guard a == "--json" else { fail("digest: unknown option '\(a)'\n\(usage)") }
+        json = true
+    }
+    for w in RepOps.environmentWarnings { writeStandardError("warning: \(w)\n") }
+    let entries: [CanonicalWorkload.Entry]
+    do {
+        entries = try CanonicalWorkload.run { writeStandardError("  \($0)\n") }
+    } catch {
+        fail("workload failed: \(error)")
+    }
+    let all = CanonicalWorkload.combinedDigestHex(entries)
+    if json {
+        let ops = entries.map { "\(jsonString($0.name)): \(jsonString($0.digestHex))" }.joined(separator: ", ")
+        print("{\"threads\": \(RepOps.threads), \"isa\": \(jsonString(RepOps.isa.rawValue)), \"ops\": {\(ops)}, \"digest\": \(jsonString(all))}")
+    } else {
+        print("threads \(RepOps.threads), isa \(RepOps.isa.rawValue)")
+        func pad(_ s: String) -> String { s + String(repeating: " ", count: max(1, 28 - s.count)) }
+        for e in entries { print(pad(e.name) + e.digestHex) }
+        print(pad("digest") + all)
+    }
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "digest":
+    runDigest(Array(arguments.dropFirst()))
+case "bench":
+    do {
+        try BenchmarkCommand(arguments: Array(arguments.dropFirst())).run(RepOpsBenchmarks.all())
+    } catch {
+        fail("\(error)")
+    }
+case "math":
+    // MARK: math subcommand — wired at merge with the math library (gensyn_math.h):
+    // reads 8-hex-digit fp32 bit patterns per line on stdin, writes result bit patterns.
+    fail("math: not available in this build yet (arrives with the RepOps math library)")
+case "-h", "--help", "help":
+    print(usage)
+default:
+    fail(usage)
+}

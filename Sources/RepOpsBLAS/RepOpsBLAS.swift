@@ -1,1 +1,0 @@
-// RepOpsBLAS: see RepOpsBLAS.docc for the overview. API arrives with its issue.
