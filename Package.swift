@@ -74,6 +74,7 @@ let package = Package(
         .testTarget(name: "GensynPrimitivesTests", dependencies: ["GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "KernelDispatchTests", dependencies: ["CGensynRepOps"]),
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport"]),
+        .testTarget(name: "ChainTests", dependencies: ["Chain", "GensynPrimitives", "GensynTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
