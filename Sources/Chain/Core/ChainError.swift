@@ -43,6 +43,10 @@ public struct ChainError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidSignature = Code("invalidSignature")
         /// A transaction that breaks a static validity rule.
         public static let invalidTransaction = Code("invalidTransaction")
+        /// A transaction signed for another chain, or with a v that encodes no valid chain id.
+        public static let invalidChainId = Code("invalidChainId")
+        /// A transaction whose gas limit is below its intrinsic gas.
+        public static let intrinsicGasTooLow = Code("intrinsicGasTooLow")
         /// EIP-712 typed data that is malformed.
         public static let invalidTypedData = Code("invalidTypedData")
     }
