@@ -15,10 +15,16 @@ let package = Package(
         .library(name: "Swarm", targets: ["Swarm"]),
         .library(name: "Delphi", targets: ["Delphi"]),
         .library(name: "Chain", targets: ["Chain"]),
+        .library(name: "ChainRPC", targets: ["ChainRPC"]),
         .library(name: "Signal", targets: ["Signal"]),
         .library(name: "RepOpsBLAS", targets: ["RepOpsBLAS"]),
         .executable(name: "gensyn-doctor", targets: ["gensyn-doctor"]),
         .executable(name: "gensyn-bench", targets: ["gensyn-bench"]),
+        .executable(name: "gensyn-chain", targets: ["gensyn-chain"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         // MARK: Shared primitives (Keccak-256, hex, 256-bit integers). No system library.
@@ -45,6 +51,9 @@ let package = Package(
         // MARK: Other libraries.
         .target(name: "Delphi", dependencies: ["GensynPrimitives"]),
         .target(name: "Chain", dependencies: ["GensynPrimitives", "CGensynSecp256k1"]),
+        // JSON-RPC client: its own target so the Chain codec has no networking dependency.
+        .target(name: "ChainRPC", dependencies: ["Chain", "GensynPrimitives", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Verde", dependencies: ["RepOps", "Chain"]),
         .target(name: "Swarm", dependencies: ["RepOps"]),
         .target(name: "Signal", dependencies: ["RepOps"]),
@@ -62,6 +71,8 @@ let package = Package(
 
         // MARK: Tools and examples.
         .executableTarget(
+            name: "gensyn-chain", dependencies: ["Chain", "ChainRPC", "GensynPrimitives"], path: "Examples/gensyn-chain"),
+        .executableTarget(
             name: "gensyn-doctor",
             dependencies: ["CGensynRepOps", "CGensynOpenBLAS", "CGensynSecp256k1", "CGensynGMP"],
             path: "Tools/gensyn-doctor"),
@@ -75,6 +86,7 @@ let package = Package(
         .testTarget(name: "KernelDispatchTests", dependencies: ["CGensynRepOps"]),
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport"]),
         .testTarget(name: "ChainTests", dependencies: ["Chain", "GensynPrimitives", "GensynTestSupport"]),
+        .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "Chain", "GensynPrimitives", "GensynTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -152,7 +152,7 @@ public enum RevertReason: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .empty: return "reverted without data"
         case .error(let s): return "reverted: \(s)"
-        case .panic(let c): return "panic 0x\(String(c.hexString.drop { $0 == "0" }).isEmpty ? "0" : String(c.hexString.drop { $0 == "0" }))"
+        case .panic(let c): return "panic \(c.hexString)"
         case .custom(let name, let args): return "\(name)(\(args.map { $0.json.description }.joined(separator: ", ")))"
         case .unknown(let d): return "reverted with data \(Hex.encode(d, prefix: true))"
         }

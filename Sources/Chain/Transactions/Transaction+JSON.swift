@@ -62,7 +62,7 @@ extension SignedTransaction {
     /// `intrinsicGas`, `v`, `r`, `s`, `yParity`.
     public var json: JSONValue {
         let tx = transaction
-        func q(_ v: UInt256) -> JSONValue { .string(v.isZero ? "0x0" : "0x" + String(v.hexString.drop { $0 == "0" })) }
+        func q(_ v: UInt256) -> JSONValue { .string(v.hexString) }
         func q64(_ v: UInt64) -> JSONValue { .string("0x" + String(v, radix: 16)) }
         var o: [(String, JSONValue)] = [
             ("type", q64(UInt64(tx.type.rawValue))),
