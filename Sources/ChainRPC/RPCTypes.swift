@@ -157,7 +157,11 @@ public struct LogFilter: Hashable, Sendable {
         var o: [(String, JSONValue)] = [("fromBlock", fromBlock.json), ("toBlock", toBlock.json)]
         if !addresses.isEmpty { o.append(("address", .array(addresses.map { .string($0.checksummed) }))) }
         if !topics.isEmpty {
-            o.append(("topics", .array(topics.map { t in t.map { .array($0.map(JSONRPC.data)) } ?? .null })))
+            // One option is sent as a plain topic, several as an OR-array (some nodes accept only the former).
+            o.append(("topics", .array(topics.map { t in
+                guard let t else { return .null }
+                return t.count == 1 ? JSONRPC.data(t[0]) : .array(t.map(JSONRPC.data))
+            })))
         }
         return .object(o)
     }

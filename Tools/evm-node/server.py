@@ -11,8 +11,12 @@ in eth_call/eth_estimateGas is returned as error 3 with `Error(string)` data reb
 """
 import argparse
 import json
+import os
 import re
+import signal
 import sys
+import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from eth_abi import encode as abi_encode
@@ -67,9 +71,17 @@ def handle(call):
         for wire, py in (("fromBlock", "from_block"), ("toBlock", "to_block"), ("blockHash", "block_hash")):
             if wire in f:
                 value = f.pop(wire)
-                f[py] = int(value, 16) if isinstance(value, str) and value.startswith("0x") and py != "block_hash" else value
+                if py != "block_hash" and value == "earliest":
+                    value = 0  # eth-tester matches nothing for the "earliest" tag
+                elif py != "block_hash" and isinstance(value, str) and value.startswith("0x"):
+                    value = int(value, 16)
+                f[py] = value
     if method in ("eth_call", "eth_estimateGas") and params and isinstance(params[0], dict):
         params[0].setdefault("from", FUNDED[0])
+        for k in ("value", "gas", "gasPrice", "maxFeePerGas", "maxPriorityFeePerGas", "nonce"):
+            v = params[0].get(k)
+            if isinstance(v, str) and v.startswith("0x"):
+                params[0][k] = int(v, 16)
     # Block numbers arrive as 0x-quantities; eth-tester wants ints (tags like "latest" pass through).
     position = BLOCK_PARAM.get(method)
     if position is not None and len(params) > position and isinstance(params[position], str) and params[position].startswith("0x"):
@@ -118,12 +130,25 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
+def exit_with_parent():
+    """Stops the server when the process that started it dies (a crashed test run leaves no node behind)."""
+    parent = os.getppid()
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args()
     server = HTTPServer((args.host, args.port), Handler)
+    # A parent may start us with signals blocked; make SIGTERM/SIGINT stop the server.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    threading.Thread(target=exit_with_parent, daemon=True).start()
     print(f"LISTENING {server.server_address[1]}", flush=True)
     try:
         server.serve_forever()
