@@ -38,6 +38,10 @@ let package = Package(
         .systemLibrary(
             name: "CGensynSecp256k1", path: "Sources/CGensynSecp256k1", pkgConfig: "libsecp256k1",
             providers: [.apt(["libsecp256k1-dev", "pkg-config"])]),
+        // OpenSSL libcrypto: benchmark baselines only (SHA3-256 vs our Keccak-256).
+        .systemLibrary(
+            name: "CGensynOpenSSL", path: "Sources/CGensynOpenSSL", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev", "pkg-config"])]),
         .systemLibrary(
             name: "CGensynGMP", path: "Sources/CGensynGMP", pkgConfig: "gmp",
             providers: [.apt(["libgmp-dev", "pkg-config"])]),
@@ -64,9 +68,13 @@ let package = Package(
             name: "RepOpsBenchmarks",
             dependencies: ["BenchmarkSupport", "RepOps", "CGensynRepOps", "CGensynOpenBLAS"],
             path: "Benchmarks/RepOpsBenchmarks"),
+        .target(
+            name: "ChainBenchmarks",
+            dependencies: ["BenchmarkSupport", "Chain", "GensynPrimitives", "CGensynSecp256k1", "CGensynOpenSSL"],
+            path: "Benchmarks/ChainBenchmarks"),
         .executableTarget(
             name: "gensyn-bench",
-            dependencies: ["BenchmarkSupport", "RepOpsBenchmarks", "CGensynOpenBLAS"],
+            dependencies: ["BenchmarkSupport", "RepOpsBenchmarks", "ChainBenchmarks", "CGensynOpenBLAS"],
             path: "Benchmarks/gensyn-bench"),
 
         // MARK: Tools and examples.

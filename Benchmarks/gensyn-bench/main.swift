@@ -2,6 +2,7 @@
 // `gensyn-bench [--json] [--out FILE] [--filter TEXT] [--quick]`
 import BenchmarkSupport
 import RepOpsBenchmarks
+import ChainBenchmarks
 import CGensynOpenBLAS
 
 #if canImport(Glibc)
@@ -11,7 +12,7 @@ import Glibc
 openblas_set_num_threads(1)
 
 // One line per library.
-let benchmarks: [Benchmark] = RepOpsBenchmarks.all()
+let benchmarks: [Benchmark] = RepOpsBenchmarks.all() + ChainBenchmarks.all()
 
 do {
     try BenchmarkCommand(arguments: Array(CommandLine.arguments.dropFirst())).run(benchmarks)
