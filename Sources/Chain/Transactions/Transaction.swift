@@ -87,8 +87,16 @@ public struct Transaction: Hashable, Sendable {
 
     // MARK: Encoding
 
+    /// Appends a canonical RLP integer straight from the limbs (no intermediate arrays: this is the hot path
+    /// of transaction encoding).
     static func appendUInt256(_ v: UInt256, to out: inout [UInt8]) {
-        RLP.appendBytes(v.minimalBigEndianBytes, to: &out)
+        let n = (v.bitLength + 7) / 8
+        if n == 0 { out.append(0x80); return }
+        if n == 1, v[limb: 0] < 0x80 { out.append(UInt8(v[limb: 0])); return }
+        out.append(0x80 + UInt8(n))  // n ≤ 32 < 56: always the short form
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            out.append(UInt8(truncatingIfNeeded: v[limb: i / 8] >> UInt64(8 * (i % 8))))
+        }
     }
 
     func appendAccessList(to out: inout [UInt8]) {
