@@ -113,7 +113,7 @@ import GensynTestSupport
         guard PythonOracle.isAvailable else { return }
         var rng = SeededRandom(seed: 1559)
         var lines: [String] = [], ours: [String] = []
-        for _ in 0..<300 {
+        for _ in 0..<1000 {
             let key = PrivateKey.randomKey(&rng)
             let tx = Self.randomTransaction(&rng)
             let signed = try tx.signed(with: key)
