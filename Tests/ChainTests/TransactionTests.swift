@@ -167,3 +167,29 @@ import GensynTestSupport
         #expect(accepted > 100)
     }
 }
+
+@Suite struct BlobTransactionTests {
+    /// EIP-4844: our encoding round-trips, and eth-account recovers the same sender from our bytes.
+    @Test func blobRoundTripAndEthAccountRecovery() throws {
+        var rng = SeededRandom(seed: 4844)
+        let key = PrivateKey.randomKey(&rng)
+        var tx = Transaction(type: .blob, chainId: 1, nonce: 3, maxPriorityFeePerGas: 1_000_000_000, maxFeePerGas: 30_000_000_000,
+                             gasLimit: 50_000, to: try Address(bytes: rng.bytes(20)), value: 5, data: [1, 2, 3],
+                             accessList: [AccessListEntry(address: try Address(bytes: rng.bytes(20)), storageKeys: [rng.bytes(32)])],
+                             maxFeePerBlobGas: 7, blobVersionedHashes: [[1] + rng.bytes(31)])
+        let signed = try tx.signed(with: key)
+        #expect(signed.raw.first == 3)
+        #expect(try SignedTransaction(raw: signed.raw) == signed)
+        tx.blobVersionedHashes = [[2] + rng.bytes(31)]
+        #expect(throws: ChainError.self) { try tx.signed(with: key) }  // version byte must be 0x01
+        tx.blobVersionedHashes = []
+        #expect(throws: ChainError.self) { try tx.signed(with: key) }
+        guard PythonOracle.isAvailable else { return }
+        let out = try PythonOracle.run("""
+            import sys
+            from eth_account import Account
+            print(Account.recover_transaction(bytes.fromhex(sys.stdin.read().strip())))
+            """, input: Hex.encode(signed.raw))
+        #expect(out.trimmingCharacters(in: .whitespacesAndNewlines) == key.address.checksummed)
+    }
+}

@@ -205,6 +205,7 @@ public enum RLP {
             }
             position = h.payloadStart
             var items = [RLPItem]()
+            items.reserveCapacity(min(h.payloadCount, 16))  // avoid regrowth for typical short lists
             while position < payloadEnd {
                 items.append(try item(depth: depth + 1, end: payloadEnd))
             }
