@@ -94,7 +94,9 @@ let package = Package(
         .testTarget(name: "KernelDispatchTests", dependencies: ["CGensynRepOps"]),
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport"]),
         .testTarget(name: "ChainTests", dependencies: ["Chain", "GensynPrimitives", "GensynTestSupport"]),
-        .testTarget(name: "ChainRPCTests", dependencies: ["ChainRPC", "Chain", "GensynPrimitives", "GensynTestSupport"]),
+        .testTarget(
+            name: "ChainRPCTests", dependencies: ["ChainRPC", "Chain", "GensynPrimitives", "GensynTestSupport"],
+            exclude: ["Fixtures"]),  // Vyper sources compiled at test time, read by path
     ],
     swiftLanguageModes: [.v6]
 )
