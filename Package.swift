@@ -74,7 +74,7 @@ let package = Package(
             path: "Benchmarks/ChainBenchmarks"),
         .executableTarget(
             name: "gensyn-bench",
-            dependencies: ["BenchmarkSupport", "RepOpsBenchmarks", "ChainBenchmarks", "CGensynOpenBLAS"],
+            dependencies: ["BenchmarkSupport", "RepOpsBenchmarks", "ChainBenchmarks", "GensynPrimitives", "CGensynOpenBLAS"],
             path: "Benchmarks/gensyn-bench"),
 
         // MARK: Tools and examples.

@@ -12,7 +12,7 @@ import Glibc
 openblas_set_num_threads(1)
 
 // One line per library.
-let benchmarks: [Benchmark] = RepOpsBenchmarks.all() + ChainBenchmarks.all()
+let benchmarks: [Benchmark] = RepOpsBenchmarks.all() + IntegerBenchmarks.all() + ChainBenchmarks.all()
 
 do {
     try BenchmarkCommand(arguments: Array(CommandLine.arguments.dropFirst())).run(benchmarks)

@@ -98,3 +98,23 @@ struct Int256Tests {
         #expect(try JSONDecoder().decode([Int256].self, from: data) == [.min])
     }
 }
+
+@Suite("256-bit integers: Docs/Foundation.md snippet")
+struct Integer256DocSnippetTests {
+    @Test("the documented example computes what the page says")
+    func snippet() throws {
+        let wad: UInt256 = 1_000_000_000_000_000_000
+        let price = try UInt256(decimal: "2500000000000000000")
+        let cost = try UInt256.mulDiv(price, price, wad, rounding: .up)
+        #expect(cost.description == "6250000000000000000")
+        #expect(Hex.encode(cost.minimalBigEndianBytes, prefix: true) == cost.hexString)
+        let loss = try Int256(decimal: "-7")
+        #expect(try Int256.mulDiv(loss, 1, 2, rounding: .down).description == "-4")
+        do {
+            _ = try UInt256.max.checkedAdd(1)
+            Issue.record("checkedAdd(max, 1) did not throw")
+        } catch {
+            #expect(error.code == .overflow && error.message == "UInt256 addition overflows")
+        }
+    }
+}

@@ -124,7 +124,7 @@ struct Integer256DifferentialTests {
 
     @Test("random and edge cases agree exactly with Python", .enabled(if: PythonOracle.isAvailable))
     func differential() throws {
-        var g = SplitMix64(state: 0x6e6e_7379_6e32_3536)
+        var g = IntegerTestRNG(state: 0x6e6e_7379_6e32_3536)
         var cases: [Case] = []
         for (u, v) in Self.knuthEdgeCases {
             cases += Self.uintCases(u, .one, v, shift: 0)
@@ -155,19 +155,33 @@ struct Integer256DifferentialTests {
         #expect(cases.count > 25_000)
     }
 
-    @Test("decimal and hex text round-trips through parsing", .enabled(if: PythonOracle.isAvailable))
-    func parseRoundTrip() throws {
-        var g = SplitMix64(state: 42)
-        let values = (0..<500).map { _ in g.uint256() }
+    @Test("text, bytes and Double conversions agree with Python", .enabled(if: PythonOracle.isAvailable))
+    func conversions() throws {
+        var g = IntegerTestRNG(state: 42)
+        let values = [UInt256.zero, .one, .max, .one << 255] + (0..<1000).map { _ in g.uint256() }
         let input = values.map { hex64($0) }.joined(separator: "\n") + "\n"
-        let script = "import sys\nfor l in sys.stdin:\n    x = int(l, 16); y = x - (1 << 256) if x >> 255 else x\n    print(x, hex(x), y)"
+        let script = """
+            import sys
+            for l in sys.stdin:
+                x = int(l, 16); y = x - (1 << 256) if x >> 255 else x
+                m = x.to_bytes((x.bit_length() + 7) // 8, 'big').hex()
+                print(x, hex(x), y, x.to_bytes(32, 'big').hex(), m or '-', repr(float(x)), repr(float(y)))
+            """
         let lines = try PythonOracle.run(script, input: input).split(separator: "\n")
         #expect(lines.count == values.count)
         for (v, line) in zip(values, lines) {
-            let parts = line.split(separator: " ")
-            #expect(try UInt256(decimal: parts[0]) == v)
-            #expect(try UInt256(hex: parts[1]) == v)
-            #expect(try Int256(decimal: parts[2]) == Int256(bitPattern: v))
+            let p = line.split(separator: " ").map(String.init)
+            guard p.count == 7 else { Issue.record("bad oracle line \(line)"); continue }
+            let s = Int256(bitPattern: v)
+            #expect(try UInt256(decimal: p[0]) == v)
+            #expect(v.description == p[0] && v.hexString == p[1] && s.description == p[2])
+            #expect(try UInt256(hex: p[1]) == v)
+            #expect(try Int256(decimal: p[2]) == s)
+            #expect(Hex.encode(v.bigEndianBytes) == p[3] && Hex.encode(s.bigEndianBytes) == p[3])
+            #expect(Hex.encode(v.minimalBigEndianBytes) == (p[4] == "-" ? "" : p[4]))
+            #expect(try UInt256(bigEndianBytes: v.minimalBigEndianBytes) == v)
+            #expect(v.doubleValue == Double(p[5]), "\(v)")
+            #expect(s.doubleValue == Double(p[6]), "\(s)")
         }
     }
 }

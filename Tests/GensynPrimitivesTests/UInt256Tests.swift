@@ -4,7 +4,7 @@ import GensynTestSupport
 import Testing
 
 /// SplitMix64: a tiny seeded generator so every run checks the same cases.
-struct SplitMix64 {
+struct IntegerTestRNG {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9e37_79b9_7f4a_7c15
@@ -17,7 +17,7 @@ struct SplitMix64 {
     /// A value biased toward carry and normalization edge cases: limbs drawn from 0, 1, ±1 around
     /// 2⁶³ and 2⁶⁴, or random, and random bit lengths.
     mutating func uint256() -> UInt256 {
-        func limb(_ g: inout SplitMix64) -> UInt64 {
+        func limb(_ g: inout IntegerTestRNG) -> UInt64 {
             switch g.next() % 8 {
             case 0: return 0
             case 1: return 1

@@ -29,13 +29,13 @@ public struct Int256: Sendable, Hashable {
     public init(_ value: Int) { self.init(Int64(value)) }
 
     /// Zero.
-    public static let zero = Int256(bitPattern: .zero)
+    @inlinable public static var zero: Int256 { Int256(bitPattern: .zero) }
     /// One.
-    public static let one = Int256(bitPattern: .one)
+    @inlinable public static var one: Int256 { Int256(bitPattern: .one) }
     /// 2²⁵⁵ − 1.
-    public static let max = Int256(bitPattern: UInt256(littleEndianLimbs: (.max, .max, .max, UInt64(Int64.max))))
+    @inlinable public static var max: Int256 { Int256(bitPattern: UInt256(littleEndianLimbs: (.max, .max, .max, UInt64(Int64.max)))) }
     /// −2²⁵⁵.
-    public static let min = Int256(bitPattern: UInt256(littleEndianLimbs: (0, 0, 0, 1 << 63)))
+    @inlinable public static var min: Int256 { Int256(bitPattern: UInt256(littleEndianLimbs: (0, 0, 0, 1 << 63))) }
     /// 256.
     public static var bitWidth: Int { 256 }
 
@@ -179,7 +179,8 @@ extension Int256 {
         let (high, low) = magnitude.multipliedFullWidth(by: rhs.magnitude)
         let negative = isNegative != rhs.isNegative
         let fits = high.isZero && Int256.fromSignMagnitude(negative: negative, low) != nil
-        return (Int256(bitPattern: bits &* rhs.bits), !fits)
+        // |a|·|b| ≡ low (mod 2²⁵⁶), so the wrapped product is ±low.
+        return (Int256(bitPattern: negative ? (~low) &+ .one : low), !fits)
     }
 
     /// `-self` modulo 2²⁵⁶, and whether it overflowed (only for ``min``).

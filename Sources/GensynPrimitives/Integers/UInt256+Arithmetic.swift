@@ -201,11 +201,14 @@ extension UInt256 {
     @inlinable
     func dividedByLimb(_ d: UInt64, remainderIn: UInt64) -> (UInt256, UInt64) {
         var r = remainderIn
-        let q3: UInt64, q2: UInt64, q1: UInt64, q0: UInt64
-        (q3, r) = d.dividingFullWidth((r, w3))
-        (q2, r) = d.dividingFullWidth((r, w2))
-        (q1, r) = d.dividingFullWidth((r, w1))
-        (q0, r) = d.dividingFullWidth((r, w0))
+        // A 128/64 division is slow; leading limbs below d give a zero quotient limb without one.
+        @inline(__always) func step(_ limb: UInt64) -> UInt64 {
+            if r == 0 && limb < d { r = limb; return 0 }
+            let (q, rem) = d.dividingFullWidth((r, limb))
+            r = rem
+            return q
+        }
+        let q3 = step(w3), q2 = step(w2), q1 = step(w1), q0 = step(w0)
         return (UInt256(littleEndianLimbs: (q0, q1, q2, q3)), r)
     }
 

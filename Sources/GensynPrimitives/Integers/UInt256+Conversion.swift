@@ -2,7 +2,7 @@
 
 extension UInt256 {
     /// 10¹⁹, the largest power of ten in one limb: decimal text is processed 19 digits at a time.
-    @usableFromInline static let decimalChunk: UInt64 = 10_000_000_000_000_000_000
+    @usableFromInline static var decimalChunk: UInt64 { 10_000_000_000_000_000_000 }
 
     /// Parses a decimal string of ASCII digits only (no sign, spaces or separators; leading zeros allowed).
     /// - Throws: ``ArithmeticError`` `.empty`, `.invalidDigit`, or `.overflow` above 2²⁵⁶ − 1.

@@ -36,13 +36,13 @@ public struct UInt256: Sendable, Hashable {
     }
 
     /// Zero.
-    public static let zero = UInt256(0)
+    @inlinable public static var zero: UInt256 { UInt256(0) }
     /// One.
-    public static let one = UInt256(1)
+    @inlinable public static var one: UInt256 { UInt256(1) }
     /// 2²⁵⁶ − 1.
-    public static let max = UInt256(littleEndianLimbs: (.max, .max, .max, .max))
+    @inlinable public static var max: UInt256 { UInt256(littleEndianLimbs: (.max, .max, .max, .max)) }
     /// Zero, the smallest value.
-    public static let min = UInt256(0)
+    @inlinable public static var min: UInt256 { UInt256(0) }
     /// 256.
     public static var bitWidth: Int { 256 }
 
