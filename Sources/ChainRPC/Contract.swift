@@ -9,10 +9,14 @@ import GensynPrimitives
 /// let receipt = try await token.transact("transfer", [.address(to), .uint(5)], signer: key)
 /// ```
 public struct Contract: Sendable {
+    /// The contract's JSON ABI.
     public let abi: ContractABI
+    /// Where the contract lives.
     public let address: Address
+    /// The node it is reached through.
     public let client: EthereumClient
 
+    /// A handle on the contract at `address`.
     public init(abi: ContractABI, address: Address, client: EthereumClient) {
         self.abi = abi
         self.address = address

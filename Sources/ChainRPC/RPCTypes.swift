@@ -3,6 +3,7 @@ import GensynPrimitives
 
 /// Which block a read refers to.
 public enum BlockTag: Hashable, Sendable {
+    /// A named block: the newest, the genesis, the pending one, or the safe/finalized head.
     case latest, earliest, pending, safe, finalized
     /// A block number.
     case number(UInt64)
@@ -21,10 +22,15 @@ public enum BlockTag: Hashable, Sendable {
 
 /// The message of `eth_call` / `eth_estimateGas`.
 public struct CallRequest: Hashable, Sendable {
+    /// The caller (`msg.sender`); the node picks one when nil.
     public var from: Address?
+    /// The callee; nil simulates a contract creation.
     public var to: Address?
+    /// Calldata.
     public var data: [UInt8]
+    /// Wei sent with the call.
     public var value: UInt256?
+    /// Gas limit for the call.
     public var gas: UInt64?
 
     /// A call to `to` with `data`.
@@ -49,11 +55,17 @@ public struct CallRequest: Hashable, Sendable {
 
 /// An event log.
 public struct Log: Hashable, Sendable {
+    /// The emitting contract.
     public let address: Address
+    /// 32-byte topics; the first is the event signature hash unless anonymous.
     public let topics: [[UInt8]]
+    /// The ABI-encoded non-indexed parameters.
     public let data: [UInt8]
+    /// The block, nil while pending.
     public let blockNumber: UInt64?
+    /// The emitting transaction, nil while pending.
     public let transactionHash: [UInt8]?
+    /// Position in the block.
     public let logIndex: UInt64?
 
     init(json: JSONValue) throws(RPCError) {
@@ -69,16 +81,23 @@ public struct Log: Hashable, Sendable {
 
 /// A transaction receipt.
 public struct Receipt: Hashable, Sendable {
+    /// The transaction.
     public let transactionHash: [UInt8]
+    /// The block it was mined in.
     public let blockNumber: UInt64
     /// True when execution succeeded (status 1).
     public let succeeded: Bool
+    /// Gas used by this transaction.
     public let gasUsed: UInt64
+    /// The price per gas actually paid.
     public let effectiveGasPrice: UInt256?
     /// The created contract, for a creation.
     public let contractAddress: Address?
+    /// The sender.
     public let from: Address?
+    /// The recipient; nil for a creation.
     public let to: Address?
+    /// Logs emitted.
     public let logs: [Log]
 
     init(json: JSONValue) throws(RPCError) {
@@ -96,12 +115,19 @@ public struct Receipt: Hashable, Sendable {
 
 /// A block header with its transaction hashes.
 public struct Block: Hashable, Sendable {
+    /// The block number.
     public let number: UInt64
+    /// The block hash.
     public let hash: [UInt8]
+    /// The parent block hash.
     public let parentHash: [UInt8]
+    /// Seconds since the Unix epoch.
     public let timestamp: UInt64
+    /// The block gas limit.
     public let gasLimit: UInt64
+    /// Gas used by all its transactions.
     public let gasUsed: UInt64
+    /// EIP-1559 base fee (nil before London).
     public let baseFeePerGas: UInt256?
     /// Transaction hashes (full objects are reduced to their hash).
     public let transactionHashes: [[UInt8]]
@@ -122,6 +148,7 @@ public struct Block: Hashable, Sendable {
 
 /// `eth_feeHistory`.
 public struct FeeHistory: Hashable, Sendable {
+    /// The first block of the range.
     public let oldestBlock: UInt64
     /// Base fee per block, plus the next block's.
     public let baseFeePerGas: [UInt256]
@@ -139,8 +166,11 @@ public struct FeeHistory: Hashable, Sendable {
 
 /// An `eth_getLogs` filter.
 public struct LogFilter: Hashable, Sendable {
+    /// First block searched.
     public var fromBlock: BlockTag
+    /// Last block searched.
     public var toBlock: BlockTag
+    /// Emitting contracts (empty: any).
     public var addresses: [Address]
     /// Per position: nil = any, else any of the listed topics.
     public var topics: [[[UInt8]]?]

@@ -4,11 +4,15 @@
 /// The Chain library reads wallet JSON with it (transactions, EIP-712 typed data, ABI values, JSON ABI
 /// files) without Foundation.
 public indirect enum JSONValue: Hashable, Sendable, CustomStringConvertible {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
     /// A number, as written in the document.
     case number(String)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
     /// Members in document order.
     case object([(String, JSONValue)])
