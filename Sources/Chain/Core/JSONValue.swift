@@ -231,7 +231,8 @@ struct JSONParser {
                 if scalar >= 0xd800, scalar < 0xdc00, bytes.count - pos >= 6, bytes[pos] == UInt8(ascii: "\\"), bytes[pos + 1] == UInt8(ascii: "u") {
                     pos += 2
                     let low = try hex4()
-                    scalar = 0x10000 + ((scalar - 0xd800) << 10) + (low &- 0xdc00)
+                    guard (0xdc00..<0xe000).contains(low) else { throw fail("unpaired UTF-16 surrogate in \\u escape") }
+                    scalar = 0x10000 + ((scalar - 0xd800) << 10) + (low - 0xdc00)
                 }
                 out.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar) ?? "\u{fffd}")).utf8))
             default: out.append(e)
