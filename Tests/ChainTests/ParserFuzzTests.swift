@@ -52,4 +52,31 @@ import Testing
         bytes = []
         #expect(bytes.isEmpty)
     }
+
+    /// Wallet transaction JSON and JSON ABI files, mutated.
+    @Test func transactionAndABIJSON() {
+        var rng = SeededRandom(seed: 13)
+        let seeds = [
+            #"{"type":2,"chainId":1,"nonce":"0x1","maxFeePerGas":"30000000000","maxPriorityFeePerGas":1,"gas":21000,"to":"0x3535353535353535353535353535353535353535","value":"0xde0b6b3a7640000","data":"0x","accessList":[{"address":"0x3535353535353535353535353535353535353535","storageKeys":["0x0000000000000000000000000000000000000000000000000000000000000001"]}]}"#,
+            ContractABITests.erc20,
+        ]
+        var accepted = 0
+        for i in 0..<3000 {
+            var m = Array(seeds[i % 2].utf8)
+            for _ in 0..<Int.random(in: 1...2, using: &rng) {
+                m[Int.random(in: 0..<m.count, using: &rng)] = UInt8.random(in: 32...126, using: &rng)
+            }
+            let text = String(decoding: m, as: UTF8.self)
+            if i % 2 == 0 {
+                if let tx = try? Transaction(json: JSONValue(parsing: text)) {
+                    accepted += 1
+                    _ = try? tx.signed(with: PrivateKey(bytes: [UInt8](repeating: 7, count: 32)))
+                }
+            } else if let abi = try? ContractABI(json: text) {
+                accepted += 1
+                for f in abi.functions { _ = f.selector }
+            }
+        }
+        #expect(accepted > 100)
+    }
 }
