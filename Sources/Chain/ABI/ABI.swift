@@ -38,7 +38,7 @@ public enum ABI {
             let t = typeAt(i)
             if t.isDynamic {
                 pending.append((out.count, i))
-                out.append(contentsOf: repeatElement(0, count: 32))
+                appendZeros(32, to: &out)
             } else {
                 try encodeValue(values[i], as: t, into: &out)
             }
@@ -49,6 +49,19 @@ public enum ABI {
         }
     }
 
+    /// 32 zero bytes: appending a slice of it is a memcpy (appending `repeatElement` is not).
+    static let zeroWord = [UInt8](repeating: 0, count: 32)
+
+    @inline(__always)
+    static func appendZeros(_ n: Int, to out: inout [UInt8]) {
+        var left = n
+        while left > 0 {
+            let k = min(left, 32)
+            out.append(contentsOf: zeroWord[..<k])
+            left -= k
+        }
+    }
+
     @inline(__always)
     static func writeWord(_ v: UInt64, at pos: Int, in out: inout [UInt8]) {
         for k in 0..<8 { out[pos + 24 + k] = UInt8(truncatingIfNeeded: v >> (56 - 8 * UInt64(k))) }
@@ -56,13 +69,13 @@ public enum ABI {
 
     @inline(__always)
     static func appendWord(_ v: UInt64, to out: inout [UInt8]) {
-        out.append(contentsOf: repeatElement(0, count: 24))
+        appendZeros(24, to: &out)
         for k in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (56 - 8 * UInt64(k)))) }
     }
 
     static func appendWord256(_ v: UInt256, to out: inout [UInt8]) {
         let n = out.count
-        out.append(contentsOf: repeatElement(0, count: 32))
+        appendZeros(32, to: &out)
         out.withUnsafeMutableBytes { v.writeBigEndian(to: UnsafeMutableRawBufferPointer(rebasing: $0[n...])) }
     }
 
@@ -70,53 +83,75 @@ public enum ABI {
         ChainError(.abiTypeMismatch, "value \(value) does not fit type \(type)\(why.isEmpty ? "" : ": " + why)")
     }
 
+    // Switches on the type, then the value: a switch over a (type, value) tuple made the runtime
+    // look up tuple metadata on every call.
     static func encodeValue(_ value: ABIValue, as type: ABIType, into out: inout [UInt8]) throws(ChainError) {
-        switch (type, value) {
-        case (.uint(let bits), .uint(let v)):
+        switch type {
+        case .uint(let bits):
+            let v: UInt256
+            switch value {
+            case .uint(let x): v = x
+            case .int(let x) where !x.isNegative: v = UInt256(bitPattern: x)
+            default: throw mismatch(value, type)
+            }
             guard v.bitLength <= bits else { throw mismatch(value, type, "needs \(v.bitLength) bits") }
             appendWord256(v, to: &out)
-        case (.int(let bits), .int(let v)):
+        case .int(let bits):
+            let v: Int256
+            switch value {
+            case .int(let x): v = x
+            case .uint(let x):
+                guard let s = try? Int256(exactly: x) else { throw mismatch(value, type, "out of range") }
+                v = s
+            default: throw mismatch(value, type)
+            }
             let magnitudeBits = v.isNegative ? (UInt256(bitPattern: ~v)).bitLength : UInt256(bitPattern: v).bitLength
             guard magnitudeBits < bits else { throw mismatch(value, type, "out of range") }
             appendWord256(UInt256(bitPattern: v), to: &out)
-        case (.uint(let bits), .int(let v)) where !v.isNegative:
-            try encodeValue(.uint(UInt256(bitPattern: v)), as: .uint(bits), into: &out)
-        case (.int(let bits), .uint(let v)):
-            guard let s = try? Int256(exactly: v) else { throw mismatch(value, type, "out of range") }
-            try encodeValue(.int(s), as: .int(bits), into: &out)
-        case (.address, .address(let a)):
-            out.append(contentsOf: repeatElement(0, count: 12))
+        case .address:
+            guard case .address(let a) = value else { throw mismatch(value, type) }
+            appendZeros(12, to: &out)
             out.append(contentsOf: a.bytes)
-        case (.bool, .bool(let b)):
+        case .bool:
+            guard case .bool(let b) = value else { throw mismatch(value, type) }
             appendWord(UInt64(b ? 1 : 0), to: &out)
-        case (.fixedBytes(let n), .fixedBytes(let b)):
+        case .fixedBytes(let n):
+            guard case .fixedBytes(let b) = value else { throw mismatch(value, type) }
             guard b.count == n else { throw mismatch(value, type, "has \(b.count) bytes") }
             out.append(contentsOf: b)
-            out.append(contentsOf: repeatElement(0, count: 32 - n))
-        case (.bytes, .bytes(let b)):
-            appendPadded(b, to: &out)
-        case (.string, .string(let s)):
+            appendZeros(32 - n, to: &out)
+        case .bytes:
+            switch value {
+            case .bytes(let b): appendPadded(b, to: &out)
+            case .string(let s): appendPadded(Array(s.utf8), to: &out)
+            default: throw mismatch(value, type)
+            }
+        case .string:
+            guard case .string(let s) = value else { throw mismatch(value, type) }
             appendPadded(Array(s.utf8), to: &out)
-        case (.bytes, .string(let s)):
-            appendPadded(Array(s.utf8), to: &out)
-        case (.array(let t, let k), .array(let items)):
+        case .array(let t, let k):
+            guard case .array(let items) = value else { throw mismatch(value, type) }
             guard items.count == k else { throw mismatch(value, type, "has \(items.count) elements") }
             try encodeSequence(count: k, typeAt: { _ in t }, values: items, into: &out)
-        case (.dynamicArray(let t), .array(let items)):
+        case .dynamicArray(let t):
+            guard case .array(let items) = value else { throw mismatch(value, type) }
             appendWord(UInt64(items.count), to: &out)
             try encodeSequence(count: items.count, typeAt: { _ in t }, values: items, into: &out)
-        case (.tuple(let ts), .tuple(let items)), (.tuple(let ts), .array(let items)):
+        case .tuple(let ts):
+            let items: [ABIValue]
+            switch value {
+            case .tuple(let x), .array(let x): items = x
+            default: throw mismatch(value, type)
+            }
             guard items.count == ts.count else { throw mismatch(value, type, "has \(items.count) members") }
             try encodeSequence(count: ts.count, typeAt: { ts[$0] }, values: items, into: &out)
-        default:
-            throw mismatch(value, type)
         }
     }
 
     static func appendPadded(_ b: [UInt8], to out: inout [UInt8]) {
         appendWord(UInt64(b.count), to: &out)
         out.append(contentsOf: b)
-        out.append(contentsOf: repeatElement(0, count: (32 - b.count % 32) % 32))
+        appendZeros((32 - b.count % 32) % 32, to: &out)
     }
 
     // MARK: Decoding
