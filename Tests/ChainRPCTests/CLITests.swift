@@ -62,4 +62,34 @@ import GensynTestSupport
         #expect(signed["raw"]?.stringValue == doc["signedTx"]!.stringValue!)
         #expect(signed["hash"]?.stringValue == doc["txHash"]!.stringValue!)
     }
+
+    /// The --rpc-url commands against the py-evm node.
+    @Test func rpcCommands() throws {
+        guard Self.binary != nil, PythonOracle.isAvailable else { return }
+        let node = try EVMNode()
+        defer { node.stop() }
+        let rpc = ["--rpc-url", node.url]
+        #expect(try Self.run(["chain-id"] + rpc).out == "131277322940537\n")
+        let alice = "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf"  // key 0x…01
+        #expect(try Self.run(["nonce", alice] + rpc).out == "0\n")
+        #expect(try Self.run(["balance", alice] + rpc).out.hasPrefix("1000000"))
+        // Deploy the fixture with `send` (nonce, fees, gas and chain id filled in), then call it.
+        let (_, bytecode) = try EVMNode.compile("Store.vy")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("gensyn-chain-deploy-\(getpid()).json")
+        try "{\"type\": 2, \"data\": \"\(bytecode)\(String(repeating: "0", count: 63))5\"}".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let sent = try Self.run(["send", "--private-key", "0x" + String(repeating: "0", count: 63) + "1", file.path] + rpc)
+        #expect(sent.status == 0, "\(sent.err)")
+        let receipt = try JSONValue(parsing: sent.out)
+        #expect(receipt["status"] == .number("1"))
+        guard let contract = receipt["contractAddress"]?.stringValue, let hash = receipt["transactionHash"]?.stringValue else {
+            Issue.record("no contract address in \(sent.out)"); return
+        }
+        #expect(try JSONValue(parsing: Self.run(["receipt", hash] + rpc).out)["contractAddress"]?.stringValue == contract)
+        #expect(try Self.run(["call", contract, "value()", "[]", "--returns", "(uint256)"] + rpc).out == #"["5"]"# + "\n")
+        #expect(try Self.run(["block-number"] + rpc).out == "1\n")
+        #expect(try JSONValue(parsing: Self.run(["logs", "--address", contract] + rpc).out).arrayValue?.count == 0)
+        let reverted = try Self.run(["call", contract, "store(uint256,string)", #"[13, "x"]"#] + rpc)
+        #expect(reverted.status != 0 && reverted.err.contains("unlucky"))
+    }
 }
