@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Swarm", targets: ["Swarm"]),
         .library(name: "Delphi", targets: ["Delphi"]),
         .library(name: "Chain", targets: ["Chain"]),
+        .library(name: "ChainRPC", targets: ["ChainRPC"]),
         .library(name: "Signal", targets: ["Signal"]),
         .library(name: "SignalCrypto", targets: ["SignalCrypto"]),
         .library(name: "RepOpsBLAS", targets: ["RepOpsBLAS"]),
@@ -23,9 +24,12 @@ let package = Package(
         .executable(name: "gensyn-repops", targets: ["gensyn-repops"]),
         .executable(name: "gensyn-delphi", targets: ["gensyn-delphi"]),
         .executable(name: "gensyn-verde", targets: ["gensyn-verde"]),
+        .executable(name: "gensyn-chain", targets: ["gensyn-chain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         // MARK: Shared primitives (Keccak-256, hex, 256-bit integers). No system library.
@@ -39,6 +43,10 @@ let package = Package(
         .systemLibrary(
             name: "CGensynSecp256k1", path: "Sources/CGensynSecp256k1", pkgConfig: "libsecp256k1",
             providers: [.apt(["libsecp256k1-dev", "pkg-config"])]),
+        // OpenSSL libcrypto: benchmark baselines only (SHA3-256 vs our Keccak-256).
+        .systemLibrary(
+            name: "CGensynOpenSSL", path: "Sources/CGensynOpenSSL", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev", "pkg-config"])]),
         .systemLibrary(
             name: "CGensynGMP", path: "Sources/CGensynGMP", pkgConfig: "gmp",
             providers: [.apt(["libgmp-dev", "pkg-config"])]),
@@ -52,6 +60,9 @@ let package = Package(
         // MARK: Other libraries.
         .target(name: "Delphi", dependencies: ["GensynPrimitives"]),
         .target(name: "Chain", dependencies: ["GensynPrimitives", "CGensynSecp256k1"]),
+        // JSON-RPC client: its own target so the Chain codec has no networking dependency.
+        .target(name: "ChainRPC", dependencies: ["Chain", "GensynPrimitives", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Verde", dependencies: ["GensynPrimitives", "CGensynKeccak", "RepOps", "Chain"]),
         .target(name: "Swarm", dependencies: ["RepOps"]),
         .target(name: "Signal", dependencies: ["RepOps"]),
@@ -69,15 +80,21 @@ let package = Package(
         .target(
             name: "SignalBenchmarks", dependencies: ["BenchmarkSupport", "Signal"],
             path: "Benchmarks/SignalBenchmarks"),
+        .target(
+            name: "ChainBenchmarks",
+            dependencies: ["BenchmarkSupport", "Chain", "GensynPrimitives", "CGensynSecp256k1", "CGensynOpenSSL"],
+            path: "Benchmarks/ChainBenchmarks"),
         .executableTarget(
             name: "gensyn-bench",
             dependencies: [
-                "BenchmarkSupport", "RepOpsBenchmarks", "DelphiBenchmarks", "VerdeBenchmarks", "SignalBenchmarks",
-                "CGensynOpenBLAS",
+                "BenchmarkSupport", "GensynPrimitives", "RepOpsBenchmarks", "DelphiBenchmarks", "VerdeBenchmarks",
+                "SignalBenchmarks", "ChainBenchmarks", "CGensynOpenBLAS",
             ],
             path: "Benchmarks/gensyn-bench"),
 
         // MARK: Tools and examples.
+        .executableTarget(
+            name: "gensyn-chain", dependencies: ["Chain", "ChainRPC", "GensynPrimitives"], path: "Examples/gensyn-chain"),
         .executableTarget(
             name: "gensyn-doctor",
             dependencies: ["CGensynRepOps", "CGensynOpenBLAS", "CGensynSecp256k1", "CGensynGMP"],
@@ -106,6 +123,10 @@ let package = Package(
         // Child process for SignalTests' SIGKILL durability test.
         .executableTarget(name: "signal-crash-writer", dependencies: ["Signal"], path: "Tests/signal-crash-writer"),
         .testTarget(name: "SignalTests", dependencies: ["Signal", "SignalCrypto", "GensynTestSupport"]),
+        .testTarget(name: "ChainTests", dependencies: ["Chain", "GensynPrimitives", "GensynTestSupport"]),
+        .testTarget(
+            name: "ChainRPCTests", dependencies: ["ChainRPC", "Chain", "GensynPrimitives", "GensynTestSupport"],
+            exclude: ["Fixtures"]),  // Vyper sources compiled at test time, read by path
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,9 +2,10 @@
 // `gensyn-bench [--json] [--out FILE] [--filter TEXT] [--quick]`
 import BenchmarkSupport
 import RepOpsBenchmarks
+import ChainBenchmarks
 import DelphiBenchmarks
-import VerdeBenchmarks
 import SignalBenchmarks
+import VerdeBenchmarks
 import CGensynOpenBLAS
 
 #if canImport(Glibc)
@@ -17,6 +18,7 @@ openblas_set_num_threads(1)
 let benchmarks: [Benchmark] = [
     IntegerBenchmarks.all(),
     RepOpsBenchmarks.all(),
+    ChainBenchmarks.all(),
     DelphiBenchmarks.all(),
     VerdeBenchmarks.all(),
     SignalBenchmarks.all(),

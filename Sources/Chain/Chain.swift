@@ -1,1 +1,0 @@
-// Chain: see Chain.docc for the overview. API arrives with its issue.

@@ -1,0 +1,44 @@
+import Foundation
+import GensynPrimitives
+import GensynTestSupport
+@testable import Chain
+
+/// Deterministic generator for property tests (SplitMix64).
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func bytes(_ n: Int) -> [UInt8] { (0..<n).map { _ in UInt8.random(in: 0...255, using: &self) } }
+}
+
+func hex(_ s: String) -> [UInt8] { try! Hex.decode(s) }
+
+/// Big-endian minimal bytes of a non-negative decimal string (test-side reference, schoolbook).
+func decimalToBytes(_ s: String) -> [UInt8] {
+    var out = [UInt8]()  // big-endian
+    for ch in s.utf8 {
+        var carry = Int(ch - 48)
+        for i in stride(from: out.count - 1, through: 0, by: -1) {
+            let v = Int(out[i]) * 10 + carry
+            out[i] = UInt8(v & 0xff)
+            carry = v >> 8
+        }
+        while carry > 0 { out.insert(UInt8(carry & 0xff), at: 0); carry >>= 8 }
+    }
+    while out.first == 0 { out.removeFirst() }
+    return out
+}
+
+func jsonString(_ value: Any) -> String {
+    String(decoding: try! JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]), as: UTF8.self)
+}
+
+func jsonParse(_ text: String) -> Any {
+    try! JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+}
