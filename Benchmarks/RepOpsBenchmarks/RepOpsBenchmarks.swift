@@ -4,5 +4,6 @@ import BenchmarkSupport
 public enum RepOpsBenchmarks {
     public static func all() -> [Benchmark] {
         KernelBenchmarks.all()
+            + MathBenchmarks.all()
     }
 }
