@@ -208,6 +208,15 @@ struct MathCommandTests {
         #expect(try RepOpsMath.runBitPatternFilter(function: "sqrt", input: "") == "")
     }
 
+    @Test("the documented example (Docs/RepOps.md) prints what it says")
+    func documentedExample() throws {
+        #expect(RepOpsMath.exp(1) == 2.7182817)
+        #expect(RepOpsMath.apply(.gelu, to: [-1, 0, 1]) == [-0.15865526, 0, 0.8413448])
+        var out: [String] = []
+        try RepOpsMath.runBitPatternFilter(function: "log", lines: ["40000000"]) { out.append($0) }
+        #expect(out == ["3f317218"])
+    }
+
     @Test("large inputs stream in batches, in order")
     func batches() throws {
         let xs = MathInputs.mixed(10_000, seed: 77)

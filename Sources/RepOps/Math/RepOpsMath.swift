@@ -9,7 +9,7 @@ import CGensynRepOps
 ///
 /// ```swift
 /// let y = RepOpsMath.exp(1)                     // 2.7182817
-/// let g = RepOpsMath.apply(.gelu, to: [-1, 0, 1]) // [-0.15865526, 0, 0.8413447]
+/// let g = RepOpsMath.apply(.gelu, to: [-1, 0, 1]) // [-0.15865526, 0, 0.8413448]
 /// ```
 public enum RepOpsMath {
     /// The functions of the library, by their stable names (`gensyn-repops math <name>`).
