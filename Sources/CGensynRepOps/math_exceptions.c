@@ -1,7 +1,7 @@
 // Inputs whose double evaluation lies too close to a rounding boundary and rounds the wrong way,
 // with their correctly rounded results (input bits, output bits), sorted by input. Found by the
-// exhaustive checker: `mathcheck <fn> --all --exceptions` (Tools/mathcheck). Regenerate after
-// any change to math.c or math_tables.c.
+// exhaustive checker (Tools/mathcheck): `mathcheck <fn> --all --exceptions <fn>.exc`, then
+// `gen_exceptions.py DIR` rewrites this file. Regenerate after any change to math.c or math_tables.c.
 #include <stddef.h>
 #include <stdint.h>
 

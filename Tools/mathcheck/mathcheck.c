@@ -10,6 +10,7 @@
 //
 // Usage: mathcheck FN [--all | --range LO HI | --sample N] [--threads T] [--isa portable|avx2]
 //                     [--exceptions FILE] [--seed S] [--inputs FILE]
+//   --paths: no reference; counts inputs where the portable and AVX2 paths differ in any bit.
 //   --fast: double reference (implied by --all); no f64 error statistic.
 //   --inputs FILE: checks the inputs listed in FILE (first hex column per line).
 //   FN: exp log tanh erf sigmoid sqrt rsqrt gelu gelu_tanh silu
@@ -167,6 +168,8 @@ static float ref_mpfr(float xf) {
 
 // The correctly rounded float of fn(x); *ld receives the long double value.
 static int fast_reference; // --all: double reference
+static int paths_only;      // --paths: compare portable vs AVX2 instead of the reference
+static atomic_ullong path_differences;
 // Boundary window of the double reference, in float ulps: 2^-18, or 2^-14 for gelu and gelu_tanh
 // whose erfc / exp arguments carry a relative error up to ~2^-45 (about 2^-21 ulp).
 static double fast_window = 0x1p-18;
@@ -246,6 +249,15 @@ static void *worker(void *arg) {
             xs[i] = from_bits(input_list  ? input_list[start + i]
                               : sample_mode ? (uint32_t)splitmix(&rng)
                                             : (uint32_t)(lo_bits + start + i));
+        if (paths_only) {
+            gensyn_math_apply_isa(fn, GENSYN_ISA_PORTABLE, xs, ys, n);
+            gensyn_math_apply_isa(fn, GENSYN_ISA_AVX2, xs, (float *)yd, n);
+            unsigned long long d = 0;
+            for (size_t i = 0; i < n; i++) d += to_bits(ys[i]) != to_bits(((float *)yd)[i]);
+            atomic_fetch_add(&path_differences, d);
+            local.total += n;
+            continue;
+        }
         if (gensyn_math_apply_isa(fn, isa, xs, ys, n) != 0) abort();
         if (!fast_reference) gensyn_math_eval_f64(fn, xs, yd, n);
         for (size_t i = 0; i < n; i++) {
@@ -315,7 +327,7 @@ static int cmp_pair(const void *a, const void *b) {
 
 static void usage(void) {
     fprintf(stderr, "usage: mathcheck FN [--all | --range LO HI | --sample N] [--threads T] "
-                    "[--isa portable|avx2] [--exceptions FILE] [--seed S] [--inputs FILE] [--fast]\n");
+                    "[--isa portable|avx2] [--exceptions FILE] [--seed S] [--inputs FILE] [--fast] [--paths]\n");
     exit(2);
 }
 
@@ -361,6 +373,7 @@ int main(int argc, char **argv) {
             fclose(f);
         } else if (!strcmp(argv[i], "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--fast")) fast_reference = 1;
+        else if (!strcmp(argv[i], "--paths")) paths_only = 1;
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--exceptions") && i + 1 < argc) exc_path = argv[++i];
         else if (!strcmp(argv[i], "--isa") && i + 1 < argc) {
@@ -371,6 +384,10 @@ int main(int argc, char **argv) {
         } else usage();
     }
     if (threads < 1) threads = 1;
+    if (paths_only && !gensyn_cpu_has_avx2_fma()) {
+        fprintf(stderr, "mathcheck: --paths needs an AVX2+FMA CPU\n");
+        return 2;
+    }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     pthread_t tid[64];
@@ -380,6 +397,11 @@ int main(int argc, char **argv) {
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     fprintf(stderr, "\r");
+    if (paths_only) {
+        printf("fn=%s paths=portable,avx2 inputs=%llu differences=%llu seconds=%.1f\n", fn,
+               (unsigned long long)global.total, (unsigned long long)atomic_load(&path_differences), secs);
+        return atomic_load(&path_differences) ? 1 : 0;
+    }
     qsort(global.bad, global.bad_count, 2 * sizeof(uint32_t), cmp_pair);
     if (exc_path) {
         FILE *f = fopen(exc_path, "w");
