@@ -19,7 +19,10 @@ typedef struct gensyn_math_exception_table {
         NAME##_entries + 1, sizeof NAME##_entries / sizeof NAME##_entries[0] - 1};
 
 TABLE(exp)
-TABLE(log)
+TABLE(log,
+    {0x4c5d65a5u, 0x418f034bu},
+    {0x65d890d3u, 0x4254d1f9u},
+    {0x6f31a8ecu, 0x42845a89u})
 TABLE(tanh)
 TABLE(erf)
 TABLE(sigmoid)
