@@ -93,6 +93,7 @@ TABLE(sigmoid,
     {0xb7838000u, 0x3effff7du},
     {0xba928601u, 0x3effdb5fu})
 TABLE(rsqrt)
-TABLE(gelu)
+TABLE(gelu,
+    {0x37b0a46fu, 0x3730a531u})
 TABLE(gelu_tanh)
 TABLE(silu)
