@@ -95,5 +95,6 @@ TABLE(sigmoid,
 TABLE(rsqrt)
 TABLE(gelu,
     {0x37b0a46fu, 0x3730a531u})
-TABLE(gelu_tanh)
+TABLE(gelu_tanh,
+    {0xb7b0a46fu, 0xb730a3adu})
 TABLE(silu)
