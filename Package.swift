@@ -116,6 +116,7 @@ let package = Package(
             dependencies: ["CGensynOpenBLAS", "CGensynSecp256k1", "CGensynGMP", "GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "GensynPrimitivesTests", dependencies: ["GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "KernelDispatchTests", dependencies: ["CGensynRepOps"]),
+        .testTarget(name: "RepOpsMathTests", dependencies: ["RepOps", "CGensynRepOps", "GensynTestSupport"]),
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport"]),
         .testTarget(name: "RepOpsTests", dependencies: ["RepOps", "RepOpsBLAS", "CGensynRepOps", "GensynTestSupport"]),
         .testTarget(name: "DelphiTests", dependencies: ["Delphi", "GensynPrimitives", "GensynTestSupport"]),

@@ -2,7 +2,7 @@
 //   digest [--json]   the canonical workload's per-op digests (identical for every
 //                     REPOPS_THREADS and REPOPS_ISA)
 //   bench [--json] …  RepOps benchmarks vs OpenBLAS/glibc (BenchmarkCommand options)
-//   math <fn>         (arrives with the math library)
+//   math <fn>         fp32 bit patterns in, results out (one per line)
 import BenchmarkSupport
 import RepOps
 import RepOpsBenchmarks
@@ -19,7 +19,7 @@ func fail(_ message: String) -> Never {
 let usage = """
     usage: gensyn-repops digest [--json]
            gensyn-repops bench [--json] [--out FILE] [--filter TEXT] [--quick]
-           gensyn-repops math <fn>   (exp, log, tanh, erf, sigmoid, sqrt, rsqrt, gelu, silu)
+           gensyn-repops math <fn>   (exp, log, tanh, erf, sigmoid, sqrt, rsqrt, gelu, gelu_tanh, silu)
     environment: REPOPS_THREADS=n (1...64), REPOPS_ISA=portable|avx2 — speed only, never results
     """
 
@@ -64,9 +64,14 @@ case "bench":
         fail("\(error)")
     }
 case "math":
-    // MARK: math subcommand — wired at merge with the math library (gensyn_math.h):
-    // reads 8-hex-digit fp32 bit patterns per line on stdin, writes result bit patterns.
-    fail("math: not available in this build yet (arrives with the RepOps math library)")
+    // Reads 8-hex-digit fp32 bit patterns per line on stdin, writes result bit patterns.
+    guard arguments.count == 2 else { fail("usage: gensyn-repops math <fn>  (exp, log, tanh, erf, sigmoid, sqrt, rsqrt, gelu, gelu_tanh, silu)") }
+    do {
+        try RepOpsMath.runBitPatternFilter(
+            function: arguments[1], lines: AnySequence { AnyIterator { readLine() } }, output: { print($0) })
+    } catch {
+        fail("math: \(error)")
+    }
 case "-h", "--help", "help":
     print(usage)
 default:

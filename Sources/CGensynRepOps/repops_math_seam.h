@@ -1,21 +1,16 @@
 // THE math seam: every RepOps kernel reaches exp/log/tanh/erf/sigmoid only through these
-// wrappers. They currently call RepOps' placeholder functions (repops_math_placeholder.c, built
-// from + - * / fma and exact bit operations only, a few ulp); the math library's correctly
-// rounded gensyn_expf/... replace them here, in one place. A swap changes bits: regenerate the
-// golden digests (Tests/RepOpsTests/GoldenDigests.swift) afterwards.
+// wrappers, which call the correctly rounded math library (gensyn_math.h, math.c). Changing
+// what they call changes bits: regenerate the golden digests afterwards
+// (scripts/regen-golden-digests).
 #ifndef REPOPS_MATH_SEAM_H
 #define REPOPS_MATH_SEAM_H
 
-float repops_placeholder_expf(float x);
-float repops_placeholder_logf(float x);
-float repops_placeholder_tanhf(float x);
-float repops_placeholder_erff(float x);
-float repops_placeholder_sigmoidf(float x);
+#include "gensyn_math.h"
 
-static inline float repops_expf(float x) { return repops_placeholder_expf(x); }
-static inline float repops_logf(float x) { return repops_placeholder_logf(x); }
-static inline float repops_tanhf(float x) { return repops_placeholder_tanhf(x); }
-static inline float repops_erff(float x) { return repops_placeholder_erff(x); }
-static inline float repops_sigmoidf(float x) { return repops_placeholder_sigmoidf(x); }
+static inline float repops_expf(float x) { return gensyn_expf(x); }
+static inline float repops_logf(float x) { return gensyn_logf(x); }
+static inline float repops_tanhf(float x) { return gensyn_tanhf(x); }
+static inline float repops_erff(float x) { return gensyn_erff(x); }
+static inline float repops_sigmoidf(float x) { return gensyn_sigmoidf(x); }
 
 #endif

@@ -100,7 +100,20 @@ import Testing
             // Group commit: writers waiting on a sync share the next one.
             #expect(store.syncCount() < writers * perWriter, "\(store.syncCount()) syncs for \(writers * perWriter) appends")
         }
-        // And the same after reopening.
-        try check(try SignalStore(SignalStoreConfiguration(directory: dir.store)), writers: writers, perWriter: perWriter, episodesPerWriter: 1)
+        // And the same after reopening. The writer threads' closures may still hold the first store
+        // for a moment after signalling (its lock is released in deinit), so retry briefly.
+        let deadline = Date().addingTimeInterval(10)
+        var reopened: SignalStore?
+        while reopened == nil {
+            let attempt = Result { () throws -> SignalStore in try SignalStore(SignalStoreConfiguration(directory: dir.store)) }
+            switch attempt {
+            case .success(let store): reopened = store
+            case .failure(let error):
+                let locked = (error as? SignalError)?.code == .storeLocked
+                if !locked || Date() >= deadline { throw error }
+                usleep(10_000)
+            }
+        }
+        try check(reopened!, writers: writers, perWriter: perWriter, episodesPerWriter: 1)
     }
 }

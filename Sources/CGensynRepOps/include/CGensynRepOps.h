@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "gensyn_math.h"
 
 #ifdef __cplusplus
 extern "C" {
