@@ -19,6 +19,13 @@ let package = Package(
         .library(name: "RepOpsBLAS", targets: ["RepOpsBLAS"]),
         .executable(name: "gensyn-doctor", targets: ["gensyn-doctor"]),
         .executable(name: "gensyn-bench", targets: ["gensyn-bench"]),
+        .library(name: "SwarmGRPC", targets: ["SwarmGRPC"]),
+        .executable(name: "gensyn-swarm", targets: ["gensyn-swarm"]),
+    ],
+    dependencies: [
+        // Swarm's network transport only (SwarmGRPC, gensyn-swarm); Swarm itself has no network dependency.
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
     ],
     targets: [
         // MARK: Shared primitives (Keccak-256, hex, 256-bit integers). No system library.
@@ -47,6 +54,13 @@ let package = Package(
         .target(name: "Chain", dependencies: ["GensynPrimitives", "CGensynSecp256k1"]),
         .target(name: "Verde", dependencies: ["RepOps", "Chain"]),
         .target(name: "Swarm", dependencies: ["RepOps"]),
+        .target(
+            name: "SwarmGRPC",
+            dependencies: [
+                "Swarm",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+            ]),
         .target(name: "Signal", dependencies: ["RepOps"]),
 
         // MARK: Benchmarks: harness + one runner for every library's benchmarks.
@@ -65,6 +79,7 @@ let package = Package(
             name: "gensyn-doctor",
             dependencies: ["CGensynRepOps", "CGensynOpenBLAS", "CGensynSecp256k1", "CGensynGMP"],
             path: "Tools/gensyn-doctor"),
+        .executableTarget(name: "gensyn-swarm", dependencies: ["Swarm", "SwarmGRPC"], path: "Examples/gensyn-swarm"),
 
         // MARK: Tests. GensynTestSupport: vector paths and the Python oracle runner.
         .target(name: "GensynTestSupport", path: "Tests/GensynTestSupport"),
@@ -74,6 +89,7 @@ let package = Package(
         .testTarget(name: "GensynPrimitivesTests", dependencies: ["GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "KernelDispatchTests", dependencies: ["CGensynRepOps"]),
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport"]),
+        .testTarget(name: "SwarmTests", dependencies: ["Swarm", "SwarmGRPC", "GensynTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
