@@ -17,6 +17,7 @@ struct GensynSwarm {
           Runs one Swarm node (STAND-IN policy: a seeded noisy solver, not a neural network).
           Progress goes to stderr; stdout has one JSON object per line: first {"listening": ...},
           then one per round. --rounds 0 runs until killed. Port 0 picks a free port.
+          The seed defaults to a hash of the node's address.
           --bad MODE makes this node a bad peer for tests: malformed, oversized, utf8, wrong-round.
         """
 
@@ -53,7 +54,7 @@ struct GensynSwarm {
             let start = grpc.observedRound
             let transport = ExampleTransport(inner: grpc, bad: o.bad)
             let config = SwarmNodeConfig(
-                nodeID: me, seed: o.seed, difficulty: o.difficulty, completionsPerQuestion: o.completions,
+                nodeID: me, seed: o.seed ?? fnv1a(me), difficulty: o.difficulty, completionsPerQuestion: o.completions,
                 localSamples: o.local, externalSamples: o.external,
                 exchange: PeerExchange.Config(fetchTimeoutMillis: o.timeoutMillis, retryIntervalMillis: 100))
             var node = SwarmNode(config: config, transport: transport, policy: NoisySolverPolicy(skill: o.skill), startingRound: start)
@@ -85,12 +86,17 @@ struct GensynSwarm {
     }
 }
 
+/// FNV-1a of the node address: the default seed, so that nodes differ but a node's run is reproducible.
+func fnv1a(_ text: String) -> UInt64 {
+    text.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+}
+
 /// Command-line options of `node`.
 struct NodeOptions {
     var listen = PeerAddress("127.0.0.1:0")!
     var peers: [PeerAddress] = []
     var rounds = 0
-    var seed: UInt64 = 1
+    var seed: UInt64?
     var timeoutMillis: UInt64 = 3000
     var roundMillis: Int64 = 200
     var difficulty = 1
@@ -126,7 +132,7 @@ struct NodeOptions {
                     return a
                 }
             case "--rounds": rounds = try number("--rounds")
-            case "--seed": seed = try number("--seed")
+            case "--seed": seed = try number("--seed") as UInt64
             case "--timeout-ms": timeoutMillis = try number("--timeout-ms")
             case "--round-ms": roundMillis = try number("--round-ms")
             case "--difficulty": difficulty = try number("--difficulty")
