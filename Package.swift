@@ -71,7 +71,7 @@ let package = Package(
             path: "Benchmarks/RepOpsBenchmarks"),
         .executableTarget(
             name: "gensyn-bench",
-            dependencies: ["BenchmarkSupport", "RepOpsBenchmarks", "CGensynOpenBLAS"],
+            dependencies: ["BenchmarkSupport", "RepOpsBenchmarks", "CGensynOpenBLAS", "Swarm"],
             path: "Benchmarks/gensyn-bench"),
 
         // MARK: Tools and examples.

@@ -14,6 +14,7 @@ openblas_set_num_threads(1)
 let benchmarks: [Benchmark] = [
     IntegerBenchmarks.all(),
     RepOpsBenchmarks.all(),
+    SwarmBenchmarks.all(),
 ].flatMap { $0 }
 
 do {

@@ -1,3 +1,4 @@
+import Foundation
 import Swarm
 import Testing
 
@@ -22,6 +23,14 @@ struct RolloutCodecTests {
         #expect(try RolloutCodec.decode(RolloutCodec.encode(p), expectedRound: 7) == p)
         let empty = RolloutPublication(round: 0, nodeID: "n", groups: [])
         #expect(try RolloutCodec.decode(RolloutCodec.encode(empty)) == empty)
+    }
+
+    @Test("the JSON view round-trips and validates specs")
+    func json() throws {
+        let p = Self.publication()
+        #expect(try JSONDecoder().decode(RolloutPublication.self, from: JSONEncoder().encode(p)) == p)
+        let bad = Data(#"{"family":"sorting","difficulty":0,"seed":1}"#.utf8)
+        #expect(throws: TaskError.self) { try JSONDecoder().decode(TaskSpec.self, from: bad) }
     }
 
     @Test("every truncation is rejected")

@@ -1,6 +1,6 @@
 /// One question's group of completions, as a node publishes it: the task spec, the question text,
 /// the completions as decoded text and the sender's rewards (informative only: receivers re-score).
-public struct RolloutGroup: Hashable, Sendable {
+public struct RolloutGroup: Hashable, Sendable, Codable {
     /// The task the completions answer.
     public let spec: TaskSpec
     /// The question text the policy saw.
@@ -19,8 +19,9 @@ public struct RolloutGroup: Hashable, Sendable {
     }
 }
 
-/// What a node publishes for one round.
-public struct RolloutPublication: Hashable, Sendable {
+/// What a node publishes for one round. `Codable` gives a JSON view for logs and tools; the
+/// wire format is ``RolloutCodec``'s binary encoding, which is strict and bounded.
+public struct RolloutPublication: Hashable, Sendable, Codable {
     /// The round.
     public let round: UInt64
     /// The publishing node's id (UTF-8, 1...``RolloutLimits/maxNodeIDBytes`` bytes).

@@ -44,6 +44,15 @@ public struct TaskSpec: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     public var description: String { "\(family.rawValue)/d\(difficulty)/\(seed)" }
+
+    enum CodingKeys: String, CodingKey { case family, difficulty, seed }
+
+    /// Decodes and validates a spec (a difficulty outside 1...3 is a ``TaskError``).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(family: c.decode(TaskFamily.self, forKey: .family), difficulty: c.decode(Int.self, forKey: .difficulty),
+                      seed: c.decode(UInt64.self, forKey: .seed))
+    }
 }
 
 /// A generated task: the question shown to the policy and the exact answer.
