@@ -19,10 +19,28 @@ struct GensynSwarm {
           then one per round. --rounds 0 runs until killed. Port 0 picks a free port.
           The seed defaults to a hash of the node's address.
           --bad MODE makes this node a bad peer for tests: malformed, oversized, utf8, wrong-round.
+
+               gensyn-swarm experiment --nodes N --local I --external J --rounds R --seeds S [--json]
+                                       [--completions G] [--difficulty 1-3]
+
+          Runs an in-process swarm and reports cumulative reward per node and in total (mean ± std
+          over seeds). The policy is the STAND-IN noisy solver until the RepOps GPT lands: its
+          "learning" grows with the number of groups it trains on, so these numbers test the
+          harness, not SAPO. With --json prints {"config": "I/J", "rounds", "seeds",
+          "cumulative_reward_mean", "cumulative_reward_std", "reward_by_round"}.
         """
 
     static func main() async {
         var args = Array(CommandLine.arguments.dropFirst())
+        if args.first == "experiment" {
+            do {
+                try await runExperiment(ExperimentOptions(Array(args.dropFirst())))
+            } catch {
+                FileHandle.standardError.write(Data("gensyn-swarm: \(error)\n\n\(usage)\n".utf8))
+                exit(2)
+            }
+            return
+        }
         guard args.first == "node" else {
             FileHandle.standardError.write(Data((usage + "\n").utf8))
             exit(args.first == "--help" || args.first == "-h" ? 0 : 2)
@@ -82,6 +100,67 @@ struct GensynSwarm {
             }
             grpc.shutdown()
             group.cancelAll()
+        }
+    }
+}
+
+extension GensynSwarm {
+    static func runExperiment(_ o: ExperimentOptions) async throws {
+        log("STAND-IN policy (seeded noisy solver, not a neural network): results test the harness, not SAPO")
+        let config = SwarmExperiment.Config(nodes: o.nodes, localSamples: o.local, externalSamples: o.external, rounds: o.rounds,
+                                            completionsPerQuestion: o.completions, difficulty: o.difficulty)
+        var runs: [SwarmExperiment.Run] = []
+        for seed in 0..<o.seeds {
+            let run = await SwarmExperiment.run(config, seed: UInt64(seed)) { _ in NoisySolverPolicy(skill: 0.2, learningRate: 0.002) }
+            log("seed \(seed): cumulative reward \(run.cumulativeReward)")
+            runs.append(run)
+        }
+        let (mean, std) = SwarmExperiment.meanAndStd(runs.map(\.cumulativeReward))
+        let byRound = (0..<o.rounds).map { r in runs.map { Double($0.rewardByRound[r]) }.reduce(0, +) / Double(runs.count) }
+        if o.json {
+            emit(["config": "\(o.local)/\(o.external)", "rounds": o.rounds, "seeds": o.seeds, "cumulative_reward_mean": mean,
+                  "cumulative_reward_std": std, "reward_by_round": byRound])
+            return
+        }
+        print("config \(o.local)/\(o.external), \(o.nodes) nodes, \(o.rounds) rounds, \(o.seeds) seeds (STAND-IN policy)")
+        for node in 0..<o.nodes {
+            let (m, s) = SwarmExperiment.meanAndStd(runs.map { $0.cumulativeRewardPerNode[node] })
+            print("  node \(node): cumulative reward \(m) ± \(s)")
+        }
+        print("  swarm (mean over nodes, summed over rounds): \(mean) ± \(std)")
+    }
+}
+
+/// Command-line options of `experiment`.
+struct ExperimentOptions {
+    var nodes = 8, local = 4, external = 4, rounds = 100, seeds = 3, completions = 8, difficulty = 1
+    var json = false
+
+    init(_ args: [String]) throws {
+        var i = 0
+        func number(_ name: String) throws -> Int {
+            guard i + 1 < args.count, let n = Int(args[i + 1]) else { throw NodeOptions.Invalid(description: "\(name) needs an integer") }
+            i += 1
+            return n
+        }
+        while i < args.count {
+            switch args[i] {
+            case "--nodes": nodes = try number("--nodes")
+            case "--local": local = try number("--local")
+            case "--external": external = try number("--external")
+            case "--rounds": rounds = try number("--rounds")
+            case "--seeds": seeds = try number("--seeds")
+            case "--completions": completions = try number("--completions")
+            case "--difficulty": difficulty = try number("--difficulty")
+            case "--json": json = true
+            default: throw NodeOptions.Invalid(description: "unknown option \(args[i])")
+            }
+            i += 1
+        }
+        guard (1...256).contains(nodes), local >= 0, external >= 0, (1...100_000).contains(rounds), (1...1000).contains(seeds),
+            (1...64).contains(completions), (1...3).contains(difficulty)
+        else {
+            throw NodeOptions.Invalid(description: "need 1 ≤ nodes ≤ 256, I, J ≥ 0, 1 ≤ rounds ≤ 100000, 1 ≤ seeds ≤ 1000, 1 ≤ G ≤ 64, difficulty 1...3")
         }
     }
 }
