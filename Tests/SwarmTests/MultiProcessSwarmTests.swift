@@ -123,4 +123,24 @@ struct MultiProcessSwarmTests {
         _ = try await a.wait(seconds: 30, "a receives from c again") { ($0["round"] as? Int ?? -1) > droppedRound && Self.received($0).contains(addrC) }
         _ = try await b.wait(seconds: 30, "b receives from c again") { ($0["round"] as? Int ?? -1) > droppedRound && Self.received($0).contains(addrC) }
     }
+
+    @Test("gensyn-swarm experiment --json prints exactly the documented keys")
+    func experimentJSON() throws {
+        let process = Process()
+        process.executableURL = NodeProcess.binary
+        process.arguments = ["experiment", "--nodes", "3", "--local", "2", "--external", "2", "--rounds", "3", "--seeds", "2", "--json"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(Set(object.keys) == ["config", "rounds", "seeds", "cumulative_reward_mean", "cumulative_reward_std", "reward_by_round"])
+        #expect(object["config"] as? String == "2/2" && object["rounds"] as? Int == 3 && object["seeds"] as? Int == 2)
+        let curve = try #require(object["reward_by_round"] as? [Double])
+        #expect(curve.count == 3)
+        #expect(abs(curve.reduce(0, +) - (object["cumulative_reward_mean"] as? Double ?? -1)) < 1e-4)
+    }
 }
