@@ -10,14 +10,15 @@ import SwarmGRPC
 @main
 struct GensynSwarm {
     static let usage = """
-        usage: gensyn-swarm node --listen HOST:PORT [--peers HOST:PORT,...] [--rounds N] [--seed S]
+        usage: gensyn-swarm node --listen HOST:PORT [--advertise HOST:PORT] [--peers HOST:PORT,...] [--rounds N] [--seed S]
                                  [--timeout-ms MS] [--round-ms MS] [--difficulty 1-3] [--completions G]
                                  [--local I] [--external J] [--skill P] [--bad MODE]
 
           Runs one Swarm node (STAND-IN policy: a seeded noisy solver, not a neural network).
           Progress goes to stderr; stdout has one JSON object per line: first {"listening": ...},
           then one per round. --rounds 0 runs until killed. Port 0 picks a free port.
-          The seed defaults to a hash of the node's address.
+          The seed defaults to a hash of the node's address. The node's id is its address as peers
+          reach it: the bound address, or --advertise (needed with --listen 0.0.0.0:PORT).
           --bad MODE makes this node a bad peer for tests: malformed, oversized, utf8, wrong-round.
 
                gensyn-swarm experiment --nodes N --local I --external J --rounds R --seeds S [--json]
@@ -66,7 +67,7 @@ struct GensynSwarm {
         let grpc = GRPCSwarmTransport(host: o.listen.host, port: o.listen.port, bootstrap: o.peers)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await grpc.serve() }
-            let me = try await grpc.listeningAddress()
+            let me = try await grpc.listeningAddress(advertise: o.advertise)
             emit(["listening": me])
             _ = await grpc.refreshPeers()
             let start = grpc.observedRound
@@ -173,6 +174,7 @@ func fnv1a(_ text: String) -> UInt64 {
 /// Command-line options of `node`.
 struct NodeOptions {
     var listen = PeerAddress("127.0.0.1:0")!
+    var advertise: PeerAddress?
     var peers: [PeerAddress] = []
     var rounds = 0
     var seed: UInt64?
@@ -205,6 +207,10 @@ struct NodeOptions {
                 let v = try value()
                 guard let a = PeerAddress(v) else { throw Invalid(description: "--listen: '\(v)' is not HOST:PORT") }
                 listen = a
+            case "--advertise":
+                let v = try value()
+                guard let a = PeerAddress(v) else { throw Invalid(description: "--advertise: '\(v)' is not HOST:PORT") }
+                advertise = a
             case "--peers":
                 peers = try value().split(separator: ",").map { s in
                     guard let a = PeerAddress(String(s)) else { throw Invalid(description: "--peers: '\(s)' is not HOST:PORT") }

@@ -53,11 +53,13 @@ public final class GRPCSwarmTransport: SwarmTransport {
     /// Serves until ``shutdown()``.
     public func serve() async throws { try await server.serve() }
 
-    /// The bound address (`host:port`), once listening. It becomes this node's id.
-    public func listeningAddress() async throws -> String {
+    /// The address peers reach this node at, once listening: `advertise` when given (needed when
+    /// listening on 0.0.0.0), else the bound address. It becomes this node's id, and peers check
+    /// that publications fetched from it carry it.
+    public func listeningAddress(advertise: PeerAddress? = nil) async throws -> String {
         let address = try await serverTransport.listeningAddress
         guard let v4 = address.ipv4 else { throw WireError(message: "the server is not bound to an IPv4 address: \(address)") }
-        let text = "\(v4.host):\(v4.port)"
+        let text = advertise?.description ?? "\(v4.host):\(v4.port)"
         shared.state.withLock { $0.selfAddress = text }
         return text
     }
@@ -132,7 +134,7 @@ public final class GRPCSwarmTransport: SwarmTransport {
             ) { try $0.message }
             shared.state.withLock { s in
                 s.known.insert(peer)
-                for p in response.peers where p != me { s.known.insert(p) }
+                for p in response.peers where p != me && s.known.count < SwarmWire.maxPeers { s.known.insert(p) }
                 s.observedRound = max(s.observedRound, response.round)
             }
             return true
@@ -168,7 +170,8 @@ struct SwarmService: RegistrableRPCService {
             let response = shared.state.withLock { s -> JoinResponse in
                 // The caller is alive: (re)admit it. Answer with the other peers and our round.
                 let others = s.known.filter { $0 != message.address }.sorted()
-                if message.address != s.selfAddress { s.known.insert(message.address) }
+                // Bounded: a flood of joins cannot grow the peer list without limit.
+                if message.address != s.selfAddress, s.known.count < SwarmWire.maxPeers { s.known.insert(message.address) }
                 return JoinResponse(round: s.currentRound, peers: others)
             }
             return StreamingServerResponse(single: ServerResponse(message: response))

@@ -63,7 +63,7 @@ struct PeerExchangeTests {
 
     @Test("bad payloads are rejected with their reason and the round goes on", arguments: [
         ("malformed", RolloutError.Code.truncated), ("wrong round", .wrongRound), ("oversized", .oversized),
-        ("utf8", .invalidUTF8), ("own id", .invalidField),
+        ("utf8", .invalidUTF8), ("own id", .invalidField), ("other id", .invalidField),
     ])
     func badPeer(kind: String, expected: RolloutError.Code) {
         var x = PeerExchange(nodeID: "me", config: Self.config)
@@ -76,6 +76,7 @@ struct PeerExchangeTests {
         case "wrong round": bytes = Self.payload(round: 5, node: "bad")
         case "oversized": bytes += [UInt8](repeating: 0, count: 1 << 20)
         case "utf8": bytes[16] = 0xFF
+        case "other id": bytes = Self.payload(round: 4, node: "good")
         default: bytes = Self.payload(round: 4, node: "me")
         }
         let actions = x.fetchSucceeded(peer: "bad", round: 4, payload: bytes, now: 10)

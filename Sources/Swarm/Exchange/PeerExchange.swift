@@ -19,6 +19,8 @@ public struct PeerExchange: Sendable {
         /// A peer that misses this many rounds in a row (timed out) is dropped; it comes back
         /// when it joins again.
         public var maxMissedRounds: Int
+        /// Whether a publication's node id must equal the address it was fetched from (default true).
+        public var requireOriginMatch: Bool = true
 
         /// A configuration (defaults: 5 s timeout, 200 ms retry).
         public init(fetchTimeoutMillis: UInt64 = 5000, retryIntervalMillis: UInt64 = 200,
@@ -129,6 +131,11 @@ public struct PeerExchange: Sendable {
         guard r == round, !isComplete, status[peer] == .waiting else { return [] }
         do throws(RolloutError) {
             let publication = try RolloutCodec.decode(payload, expectedRound: r, limits: config.limits)
+            // A peer publishes under its own id only: otherwise it could pass its rollouts (and the
+            // rewards they earn in the coordinator) off as another node's.
+            guard !config.requireOriginMatch || publication.nodeID == peer else {
+                throw RolloutError(.invalidField, "publication from \(peer) claims the id \(publication.nodeID)")
+            }
             guard publication.nodeID != nodeID else {
                 throw RolloutError(.invalidField, "publication claims this node's own id \(nodeID)")
             }

@@ -86,8 +86,9 @@ public struct SwarmNode<Transport: SwarmTransport, Policy: SwarmPolicy>: Sendabl
     public func tasks(round: UInt64) -> [SwarmTask] {
         config.families.map { family in
             let seed = SwarmRandom(seed: config.seed, streams: [round, UInt64(family.wireCode)]).state
-            // The difficulty is clamped in the config, so the spec is always valid.
-            return SwarmTask(try! TaskSpec(family: family, difficulty: config.difficulty, seed: seed))
+            // Clamped here too (the config's fields are mutable), so the spec is always valid.
+            let difficulty = min(max(config.difficulty, 1), TaskSpec.maxDifficulty)
+            return SwarmTask(try! TaskSpec(family: family, difficulty: difficulty, seed: seed))
         }
     }
 
