@@ -25,11 +25,16 @@ let package = Package(
         .executable(name: "gensyn-delphi", targets: ["gensyn-delphi"]),
         .executable(name: "gensyn-verde", targets: ["gensyn-verde"]),
         .executable(name: "gensyn-chain", targets: ["gensyn-chain"]),
+        .library(name: "SwarmGRPC", targets: ["SwarmGRPC"]),
+        .executable(name: "gensyn-swarm", targets: ["gensyn-swarm"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        // Swarm's network transport only (SwarmGRPC, gensyn-swarm); Swarm itself has no network dependency.
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
     ],
     targets: [
         // MARK: Shared primitives (Keccak-256, hex, 256-bit integers). No system library.
@@ -65,6 +70,13 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Verde", dependencies: ["GensynPrimitives", "CGensynKeccak", "RepOps", "Chain"]),
         .target(name: "Swarm", dependencies: ["RepOps"]),
+        .target(
+            name: "SwarmGRPC",
+            dependencies: [
+                "Swarm",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
+            ]),
         .target(name: "Signal", dependencies: ["RepOps"]),
         // Encryption at rest for Signal's store; the only Signal target that links swift-crypto.
         .target(name: "SignalCrypto", dependencies: ["Signal", .product(name: "Crypto", package: "swift-crypto")]),
@@ -88,7 +100,7 @@ let package = Package(
             name: "gensyn-bench",
             dependencies: [
                 "BenchmarkSupport", "GensynPrimitives", "RepOpsBenchmarks", "DelphiBenchmarks", "VerdeBenchmarks",
-                "SignalBenchmarks", "ChainBenchmarks", "CGensynOpenBLAS",
+                "SignalBenchmarks", "ChainBenchmarks", "Swarm", "CGensynOpenBLAS",
             ],
             path: "Benchmarks/gensyn-bench"),
 
@@ -108,6 +120,7 @@ let package = Package(
             path: "Examples/gensyn-delphi", exclude: ["scripts"]),
 
         .executableTarget(name: "gensyn-verde", dependencies: ["Verde"], path: "Examples/gensyn-verde"),
+        .executableTarget(name: "gensyn-swarm", dependencies: ["Swarm", "SwarmGRPC"], path: "Examples/gensyn-swarm"),
 
         // MARK: Tests. GensynTestSupport: vector paths and the Python oracle runner.
         .target(name: "GensynTestSupport", path: "Tests/GensynTestSupport"),
@@ -128,6 +141,7 @@ let package = Package(
         .testTarget(
             name: "ChainRPCTests", dependencies: ["ChainRPC", "Chain", "GensynPrimitives", "GensynTestSupport"],
             exclude: ["Fixtures"]),  // Vyper sources compiled at test time, read by path
+        .testTarget(name: "SwarmTests", dependencies: ["Swarm", "SwarmGRPC", "GensynTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

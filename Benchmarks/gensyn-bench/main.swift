@@ -22,6 +22,8 @@ let benchmarks: [Benchmark] = [
     DelphiBenchmarks.all(),
     VerdeBenchmarks.all(),
     SignalBenchmarks.all(),
+
+    SwarmBenchmarks.all(),
 ].flatMap { $0 }
 
 do {

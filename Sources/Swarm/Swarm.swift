@@ -1,1 +1,0 @@
-// Swarm: see Swarm.docc for the overview. API arrives with its issue.

@@ -1,0 +1,21 @@
+import Swarm
+import Testing
+
+@Suite("In-process experiment harness")
+struct SwarmExperimentTests {
+    @Test("reproducible per seed; I local + J external at every node")
+    func reproducible() async {
+        let config = SwarmExperiment.Config(nodes: 3, localSamples: 2, externalSamples: 2, rounds: 4, completionsPerQuestion: 4)
+        let a = await SwarmExperiment.run(config, seed: 5) { _ in NoisySolverPolicy(skill: 0.4) }
+        let b = await SwarmExperiment.run(config, seed: 5) { _ in NoisySolverPolicy(skill: 0.4) }
+        let c = await SwarmExperiment.run(config, seed: 6) { _ in NoisySolverPolicy(skill: 0.4) }
+        #expect(a == b)
+        #expect(a != c)
+        #expect(a.rewardByRound.count == 4 && a.cumulativeRewardPerNode.count == 3)
+        let perNodeMean = a.cumulativeRewardPerNode.reduce(0, +) / 3
+        #expect(abs(perNodeMean - a.cumulativeReward) < 1e-4)
+        let (mean, std) = SwarmExperiment.meanAndStd([1, 2, 3, 4])
+        #expect(mean == 2.5 && abs(std - 1.2909944487358056) < 1e-12)
+        #expect(SwarmExperiment.meanAndStd([7]) == (7, 0))
+    }
+}
