@@ -1,7 +1,7 @@
 # gensyn-swift: `make demo` runs the main job, `make test` runs every test.
 # Both first run scripts/bootstrap (apt packages + the pinned Python venv for test oracles).
 SWIFT ?= swift
-PRODUCTS := RepOps Verde Swarm Delphi Chain Signal RepOpsBLAS
+PRODUCTS := RepOps Verde Swarm Delphi Chain Signal RepOpsBLAS SignalCrypto
 
 .PHONY: bootstrap build test test-products demo bench clean
 

@@ -16,10 +16,17 @@ let package = Package(
         .library(name: "Delphi", targets: ["Delphi"]),
         .library(name: "Chain", targets: ["Chain"]),
         .library(name: "Signal", targets: ["Signal"]),
+        .library(name: "SignalCrypto", targets: ["SignalCrypto"]),
         .library(name: "RepOpsBLAS", targets: ["RepOpsBLAS"]),
         .executable(name: "gensyn-doctor", targets: ["gensyn-doctor"]),
         .executable(name: "gensyn-bench", targets: ["gensyn-bench"]),
         .executable(name: "gensyn-repops", targets: ["gensyn-repops"]),
+        .executableTarget(
+        .executable(name: "gensyn-delphi", targets: ["gensyn-delphi"]),
+        .executable(name: "gensyn-verde", targets: ["gensyn-verde"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: Shared primitives (Keccak-256, hex, 256-bit integers). No system library.
@@ -46,9 +53,11 @@ let package = Package(
         // MARK: Other libraries.
         .target(name: "Delphi", dependencies: ["GensynPrimitives"]),
         .target(name: "Chain", dependencies: ["GensynPrimitives", "CGensynSecp256k1"]),
-        .target(name: "Verde", dependencies: ["RepOps", "Chain"]),
+        .target(name: "Verde", dependencies: ["GensynPrimitives", "CGensynKeccak", "RepOps", "Chain"]),
         .target(name: "Swarm", dependencies: ["RepOps"]),
         .target(name: "Signal", dependencies: ["RepOps"]),
+        // Encryption at rest for Signal's store; the only Signal target that links swift-crypto.
+        .target(name: "SignalCrypto", dependencies: ["Signal", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: Benchmarks: harness + one runner for every library's benchmarks.
         .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),
@@ -56,9 +65,17 @@ let package = Package(
             name: "RepOpsBenchmarks",
             dependencies: ["BenchmarkSupport", "RepOps", "CGensynRepOps", "CGensynOpenBLAS"],
             path: "Benchmarks/RepOpsBenchmarks"),
+        .target(name: "DelphiBenchmarks", dependencies: ["BenchmarkSupport", "Delphi"], path: "Benchmarks/DelphiBenchmarks"),
+        .target(name: "VerdeBenchmarks", dependencies: ["BenchmarkSupport", "Verde"], path: "Benchmarks/VerdeBenchmarks"),
+        .target(
+            name: "SignalBenchmarks", dependencies: ["BenchmarkSupport", "Signal"],
+            path: "Benchmarks/SignalBenchmarks"),
         .executableTarget(
             name: "gensyn-bench",
-            dependencies: ["BenchmarkSupport", "RepOpsBenchmarks", "CGensynOpenBLAS"],
+            dependencies: [
+                "BenchmarkSupport", "RepOpsBenchmarks", "DelphiBenchmarks", "VerdeBenchmarks", "SignalBenchmarks",
+                "CGensynOpenBLAS",
+            ],
             path: "Benchmarks/gensyn-bench"),
 
         // MARK: Tools and examples.
@@ -70,6 +87,11 @@ let package = Package(
             name: "gensyn-repops",
             dependencies: ["RepOps", "RepOpsBenchmarks", "BenchmarkSupport"],
             path: "Examples/gensyn-repops"),
+        .executableTarget(
+            name: "gensyn-delphi", dependencies: ["Delphi", "DelphiBenchmarks", "BenchmarkSupport"],
+            path: "Examples/gensyn-delphi", exclude: ["scripts"]),
+
+        .executableTarget(name: "gensyn-verde", dependencies: ["Verde"], path: "Examples/gensyn-verde"),
 
         // MARK: Tests. GensynTestSupport: vector paths and the Python oracle runner.
         .target(name: "GensynTestSupport", path: "Tests/GensynTestSupport"),
@@ -80,6 +102,11 @@ let package = Package(
         .testTarget(name: "KernelDispatchTests", dependencies: ["CGensynRepOps"]),
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport"]),
         .testTarget(name: "RepOpsTests", dependencies: ["RepOps", "RepOpsBLAS", "CGensynRepOps", "GensynTestSupport"]),
+        .testTarget(name: "DelphiTests", dependencies: ["Delphi", "GensynPrimitives", "GensynTestSupport"]),
+        .testTarget(name: "VerdeTests", dependencies: ["Verde", "GensynTestSupport"]),
+        // Child process for SignalTests' SIGKILL durability test.
+        .executableTarget(name: "signal-crash-writer", dependencies: ["Signal"], path: "Tests/signal-crash-writer"),
+        .testTarget(name: "SignalTests", dependencies: ["Signal", "SignalCrypto", "GensynTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

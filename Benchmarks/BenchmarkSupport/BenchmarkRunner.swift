@@ -6,12 +6,16 @@ public struct BenchmarkRunner: Sendable {
     public var minSampleSeconds: Double
     /// Called after each benchmark (progress output for long runs).
     public var progress: (@Sendable (BenchmarkResult, Int, Int) -> Void)?
+    /// Seconds from a monotonic clock; injectable so the harness itself is testable exactly.
+    public var clock: @Sendable () -> Double
 
     public init(samples: Int = 9, minSampleSeconds: Double = 0.05,
-                progress: (@Sendable (BenchmarkResult, Int, Int) -> Void)? = nil) {
+                progress: (@Sendable (BenchmarkResult, Int, Int) -> Void)? = nil,
+                clock: @escaping @Sendable () -> Double = monotonicSeconds) {
         self.samples = max(1, samples)
         self.minSampleSeconds = minSampleSeconds
         self.progress = progress
+        self.clock = clock
     }
 
     /// Measures every benchmark in order.
@@ -64,9 +68,9 @@ public struct BenchmarkRunner: Sendable {
 
     /// Seconds per call, over `calls` calls.
     func time(_ body: @Sendable () -> Void, calls: Int) -> Double {
-        let start = monotonicSeconds()
+        let start = clock()
         for _ in 0..<calls { body() }
-        return (monotonicSeconds() - start) / Double(calls)
+        return (clock() - start) / Double(calls)
     }
 
     /// Median (mean of the middle two for an even count).

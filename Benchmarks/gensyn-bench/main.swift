@@ -2,6 +2,9 @@
 // `gensyn-bench [--json] [--out FILE] [--filter TEXT] [--quick]`
 import BenchmarkSupport
 import RepOpsBenchmarks
+import DelphiBenchmarks
+import VerdeBenchmarks
+import SignalBenchmarks
 import CGensynOpenBLAS
 
 #if canImport(Glibc)
@@ -11,10 +14,22 @@ import Glibc
 openblas_set_num_threads(1)
 
 // One line per library.
-let benchmarks: [Benchmark] = RepOpsBenchmarks.all()
+let benchmarks: [Benchmark] = [
+    IntegerBenchmarks.all(),
+    RepOpsBenchmarks.all(),
+    DelphiBenchmarks.all(),
+    VerdeBenchmarks.all(),
+    SignalBenchmarks.all(),
+].flatMap { $0 }
 
 do {
-    try BenchmarkCommand(arguments: Array(CommandLine.arguments.dropFirst())).run(benchmarks)
+    let command = try BenchmarkCommand(arguments: Array(CommandLine.arguments.dropFirst()))
+    try command.run(benchmarks)
+    // Signal's latency percentiles are not throughputs: reported on stderr (Docs/Benchmarks.md).
+    if command.filter.map({ "signal_ack".contains($0) || $0.contains("signal_ack") }) ?? true {
+        writeStandardError(SignalBenchmarks.latencyReport(count: command.quick ? 400 : 2000).text)
+    }
+    SignalBenchmarks.cleanUp()
 } catch {
     writeStandardError("gensyn-bench: \(error)\n")
     exit(2)

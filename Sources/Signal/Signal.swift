@@ -1,1 +1,1 @@
-// Signal: see Signal.docc for the overview. API arrives with its issue.
+// Signal: local preference recorder. See Signal.docc and Docs/Signal.md.

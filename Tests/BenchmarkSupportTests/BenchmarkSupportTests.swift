@@ -10,21 +10,38 @@ struct BenchmarkSupportTests {
         #expect(BenchmarkRunner.median([4, 1, 3, 2]) == 2.5)
     }
 
-    @Test("a benchmark doing 4× less work than its baseline has a ratio well above 1")
+    /// A fake clock: each benchmark closure advances it by a fixed cost, so results are exact.
+    final class FakeClock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var now = 0.0
+        func read() -> Double { lock.lock(); defer { lock.unlock() }; return now }
+        func advance(_ seconds: Double) { lock.lock(); now += seconds; lock.unlock() }
+    }
+
+    @Test("ratio direction and figures: ours costs 1 ms, the baseline 4 ms")
     func ratioDirection() {
-        @Sendable func spin(_ n: Int) -> Double {
-            var x = 1.0
-            for i in 0..<n { x = x * 1.0000001 + Double(i & 1) }
-            return x
-        }
-        let runner = BenchmarkRunner(samples: 5, minSampleSeconds: 0.005)
-        let fast = runner.run(Benchmark(name: "t", unit: "ops/s", work: 1,
-                                        ours: { blackHole(spin(20_000)) }, baseline: { blackHole(spin(80_000)) }))
-        #expect(fast.ratio > 2, "ratio \(fast.ratio)")
-        #expect(abs(fast.ratio - fast.ours / fast.baseline) < 1e-12)
-        let lower = runner.run(Benchmark(name: "t", unit: "ns/op", work: 1e9, lowerIsBetter: true,
-                                         ours: { blackHole(spin(20_000)) }, baseline: { blackHole(spin(80_000)) }))
-        #expect(lower.ratio > 2 && lower.ours < lower.baseline, "ratio \(lower.ratio)")
+        let clock = FakeClock()
+        let runner = BenchmarkRunner(samples: 5, minSampleSeconds: 0.01, clock: { clock.read() })
+        let throughput = runner.run(Benchmark(name: "t", unit: "ops/s", work: 1,
+                                              ours: { clock.advance(0.001) }, baseline: { clock.advance(0.004) }))
+        #expect(abs(throughput.ours - 1000) < 1e-6 && abs(throughput.baseline - 250) < 1e-6)
+        #expect(abs(throughput.ratio - 4) < 1e-9)
+        let latency = runner.run(Benchmark(name: "t", unit: "ns/op", work: 1e9, lowerIsBetter: true,
+                                           ours: { clock.advance(0.001) }, baseline: { clock.advance(0.004) }))
+        #expect(abs(latency.ours - 1e6) < 1e-3 && abs(latency.baseline - 4e6) < 1e-3)
+        #expect(abs(latency.ratio - 4) < 1e-9)
+    }
+
+    @Test("samples alternate: ours and the baseline run the same number of times")
+    func interleaving() {
+        let clock = FakeClock()
+        let counts = FakeClock()  // reused as a counter: +1 per ours call, +1000 per baseline call
+        let runner = BenchmarkRunner(samples: 4, minSampleSeconds: 0.0, clock: { clock.read() })
+        _ = runner.run(Benchmark(name: "t", unit: "ops/s", work: 1,
+                                 ours: { clock.advance(0.001); counts.advance(1) },
+                                 baseline: { clock.advance(0.001); counts.advance(1000) }))
+        // Warm-up (1) + sizing (1) + 4 samples of 1 call each, for both.
+        #expect(counts.read() == 6 * 1 + 6 * 1000)
     }
 
     @Test("JSON has the documented keys in order and parses")

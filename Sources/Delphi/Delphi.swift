@@ -1,1 +1,0 @@
-// Delphi: see Delphi.docc for the overview. API arrives with its issue.

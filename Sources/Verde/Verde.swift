@@ -1,1 +1,0 @@
-// Verde: see Verde.docc for the overview. API arrives with its issue.
