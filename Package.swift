@@ -21,7 +21,6 @@ let package = Package(
         .executable(name: "gensyn-doctor", targets: ["gensyn-doctor"]),
         .executable(name: "gensyn-bench", targets: ["gensyn-bench"]),
         .executable(name: "gensyn-repops", targets: ["gensyn-repops"]),
-        .executableTarget(
         .executable(name: "gensyn-delphi", targets: ["gensyn-delphi"]),
         .executable(name: "gensyn-verde", targets: ["gensyn-verde"]),
     ],
