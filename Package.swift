@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "KernelDispatchTests", dependencies: ["CGensynRepOps"]),
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport"]),
         .testTarget(name: "RepOpsTests", dependencies: ["RepOps", "RepOpsBLAS", "CGensynRepOps", "GensynTestSupport"]),
-        .testTarget(name: "RepOpsTrainingTests", dependencies: ["RepOps", "GensynTestSupport"]),
+        .testTarget(name: "RepOpsTrainingTests", dependencies: ["RepOps", "GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "DelphiTests", dependencies: ["Delphi", "GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "VerdeTests", dependencies: ["Verde", "GensynTestSupport"]),
         // Child process for SignalTests' SIGKILL durability test.

@@ -43,11 +43,11 @@ public struct AdamW: Sendable, Equatable {
     /// Hyper-parameters.
     public var beta1: Float, beta2: Float, eps: Float, weightDecay: Float
     /// Steps taken.
-    public private(set) var step = 0
+    public internal(set) var step = 0
     /// β₁ᵗ and β₂ᵗ after `step` steps (products of Float multiplications, never `pow`).
-    public private(set) var beta1Power: Float = 1, beta2Power: Float = 1
+    public internal(set) var beta1Power: Float = 1, beta2Power: Float = 1
     /// First and second moments by parameter name.
-    public private(set) var m = ParameterSet(), v = ParameterSet()
+    public internal(set) var m = ParameterSet(), v = ParameterSet()
 
     /// An AdamW optimizer. Weight decay applies to parameters of rank ≥ 2 only (not to biases,
     /// norms' weights).

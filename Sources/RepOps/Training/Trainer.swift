@@ -21,7 +21,7 @@ public struct GPTTrainer: Sendable {
     /// Global-norm clip threshold (nil: no clipping).
     public var maxGradientNorm: Float?
     /// Steps done.
-    public private(set) var stepCount = 0
+    public internal(set) var stepCount = 0
 
     /// A trainer with parameters initialised from `seed` and batches drawn with `seed`.
     public init(
