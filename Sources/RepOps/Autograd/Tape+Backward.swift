@@ -11,14 +11,21 @@ extension Tape {
         guard value(loss).count == 1 else {
             throw RepOpsError(.invalidArgument, "gradients(of:) needs a one-element loss; got shape \(value(loss).shape)")
         }
-        var pending: [Int: [(consumer: Int, slot: Int, g: Tensor)]] = [:]
-        pending[loss.id] = [(Int.max, 0, try Tensor(shape: value(loss).shape, repeating: 1))]
+        // Each contribution carries its trace index (-1 when not tracing).
+        var pending: [Int: [(consumer: Int, slot: Int, g: Tensor, trace: Int)]] = [:]
+        let seed = try Tensor(shape: value(loss).shape, repeating: 1)
+        let seedTrace = traceSink == nil ? -1 : emit("leaf", "gradient seed", [], seed, .leaf)
+        pending[loss.id] = [(Int.max, 0, seed, seedTrace)]
         var result: [Int: Tensor] = [:]
         for i in stride(from: loss.id, through: 0, by: -1) {
             guard needsGrad[i], let contributions = pending.removeValue(forKey: i) else { continue }
             let ordered = contributions.sorted { ($0.consumer, $0.slot) < ($1.consumer, $1.slot) }
             var g = ordered[0].g
             for c in ordered.dropFirst() { g = try g.adding(c.g) }
+            var gTrace = ordered[0].trace
+            if traceSink != nil && ordered.count > 1 {
+                gTrace = emit("gradSum", "", ordered.map { .op($0.trace) }, g, .gradSum)
+            }
             if case .leaf = ops[i] {
                 result[i] = g
                 continue
@@ -26,7 +33,12 @@ extension Tape {
             let grads = try vectorJacobian(i, g)
             for (slot, input) in ops[i].inputs.enumerated() {
                 if let input, needsGrad[input.id], let gi = grads[slot] {
-                    pending[input.id, default: []].append((i, slot, gi))
+                    var trace = -1
+                    if traceSink != nil {
+                        let refs = ops[i].inputs.compactMap { $0 }.map(traceRef) + [.op(traceIndex[i]), .op(gTrace)]
+                        trace = emit("vjp.\(ops[i].kind).\(slot)", ops[i].attributes, refs, gi, .vjp(ops[i], slot: slot))
+                    }
+                    pending[input.id, default: []].append((i, slot, gi, trace))
                 }
             }
         }
@@ -97,7 +109,7 @@ extension Tape {
             for r in 0..<rows { p[r * n + targets[r]] = p[r * n + targets[r]] - 1 }
             for j in p.indices { p[j] = p[j] * factor }
             return [Tensor(uncheckedShape: x.shape, scalars: p)]
-        case let .reshape(a):
+        case let .reshape(a, _):
             return [try g.reshaped(value(a).shape)]
         case let .transpose(_, perm):
             var inverse = perm

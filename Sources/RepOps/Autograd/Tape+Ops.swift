@@ -119,7 +119,7 @@ extension Tape {
     /// The same elements with another shape.
     public func reshape(_ a: Var, _ shape: [Int]) throws(RepOpsError) -> Var {
         try check(a)
-        return record(.reshape(a), try value(a).reshaped(shape))
+        return record(.reshape(a, shape), try value(a).reshaped(shape))
     }
 
     /// Axes permuted (result axis i is input axis `permutation[i]`).

@@ -39,7 +39,7 @@ public final class Tape {
         case embedding(table: Var, indices: [Int])
         case attention(Var, Var, Var, scale: Float)
         case crossEntropy(Var, targets: [Int])
-        case reshape(Var), transpose(Var, [Int])
+        case reshape(Var, [Int]), transpose(Var, [Int])
         case sum(Var)
 
         var inputs: [Var?] {
@@ -48,7 +48,7 @@ public final class Tape {
             case let .matmul(a, b, bias, _, _): return [a, b, bias]
             case let .add(a, b), let .sub(a, b), let .mul(a, b), let .div(a, b): return [a, b]
             case let .scale(a, _), let .unary(a, _), let .softmax(a), let .logSoftmax(a),
-                let .reshape(a), let .transpose(a, _), let .sum(a), let .crossEntropy(a, _):
+                let .reshape(a, _), let .transpose(a, _), let .sum(a), let .crossEntropy(a, _):
                 return [a]
             case let .layerNorm(x, g, b, _): return [x, g, b]
             case let .rmsNorm(x, w, _): return [x, w]
@@ -66,8 +66,15 @@ public final class Tape {
     /// Named leaves registered with ``parameter(_:_:)``.
     var named: [String: Var] = [:]
 
-    /// An empty tape.
-    public init() {}
+    /// Receives a record per executed op when set (``TraceSink``); nil: no tracing, no cost.
+    public let traceSink: (any TraceSink)?
+    /// Trace index of each op's output (only while tracing).
+    var traceIndex: [Int] = []
+    var traceCount = 0
+    var leafNames: [Int: String] = [:]
+
+    /// An empty tape; with `traceSink`, every op (forward, backward) is reported to it.
+    public init(traceSink: (any TraceSink)? = nil) { self.traceSink = traceSink }
 
     /// Number of recorded ops.
     public var count: Int { values.count }
@@ -83,7 +90,7 @@ public final class Tape {
 
     /// A named trainable leaf; ``parameter(_:)`` finds it again.
     public func parameter(_ name: String, _ t: Tensor) -> Var {
-        let v = variable(t)
+        let v = append(.leaf, t, needs: true, name: name)
         named[name] = v
         return v
     }
@@ -94,11 +101,32 @@ public final class Tape {
         return v
     }
 
-    func append(_ op: Op, _ t: Tensor, needs: Bool) -> Var {
+    func append(_ op: Op, _ t: Tensor, needs: Bool, name: String? = nil) -> Var {
         values.append(t)
         ops.append(op)
         needsGrad.append(needs)
-        return Var(id: values.count - 1)
+        let v = Var(id: values.count - 1)
+        if let name { leafNames[v.id] = name }
+        if traceSink != nil {
+            let inputs = op.inputs.compactMap { $0 }.map(traceRef)
+            let attributes = name.map { "name=\($0)" } ?? op.attributes
+            traceIndex.append(emit(op.kind, attributes, inputs, t, { if case .leaf = op { return .leaf } else { return .forward(op) } }()))
+        }
+        return v
+    }
+
+    /// A traced value as a trace input: a named parameter, or the record that produced it.
+    func traceRef(_ v: Var) -> TraceInput {
+        if let name = leafNames[v.id] { return .named(name) }
+        return .op(traceIndex[v.id])
+    }
+
+    /// Sends one record to the sink; returns its trace index.
+    func emit(_ kind: String, _ attributes: String, _ inputs: [TraceInput], _ output: Tensor, _ replay: TraceRecord.Replay) -> Int {
+        let i = traceCount
+        traceCount += 1
+        traceSink?.record(TraceRecord(index: i, kind: kind, attributes: attributes, inputs: inputs, output: output, outputDigest: output.digest, replay: replay))
+        return i
     }
 
     func check(_ vs: Var?...) throws(RepOpsError) {
