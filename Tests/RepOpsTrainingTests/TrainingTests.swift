@@ -126,6 +126,15 @@ struct TrainingTests {
         #expect(TinyCorpus.text.utf8.count > 2000)
     }
 
+    @Test func characterTokenizer() throws {
+        let tok = CharacterTokenizer(text: "hello, wörld")
+        #expect(tok.vocabulary.map { Character($0) } == [" ", ",", "d", "e", "h", "l", "o", "r", "w", "ö"])
+        #expect(try tok.decode(tok.encode("world, hello")) == "world, hello")
+        #expect(try tok.encode("he") == [4, 3])
+        #expect(throws: RepOpsError.self) { try tok.encode("x") }
+        #expect(throws: RepOpsError.self) { try tok.decode([10]) }
+    }
+
     @Test func batchesAreSeededAndShifted() throws {
         let b = try TokenBatcher(tokens: Array(0..<100), batchSize: 3, context: 8, seed: 5)
         let (x, y) = b.batch(step: 2)

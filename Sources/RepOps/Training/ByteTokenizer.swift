@@ -54,3 +54,40 @@ public struct TokenBatcher: Sendable {
         return (inputs, targets)
     }
 }
+
+/// Character-level tokenizer: the distinct Unicode scalars of a text, ids in increasing
+/// scalar-value order (so the same text always gives the same vocabulary).
+public struct CharacterTokenizer: Sendable, Equatable {
+    /// Scalars by id.
+    public let vocabulary: [Unicode.Scalar]
+    let ids: [Unicode.Scalar: Int]
+
+    /// The vocabulary of `text`.
+    public init(text: String) {
+        vocabulary = Set(text.unicodeScalars).sorted { $0.value < $1.value }
+        ids = Dictionary(uniqueKeysWithValues: vocabulary.enumerated().map { ($1, $0) })
+    }
+
+    /// Vocabulary size.
+    public var vocabularySize: Int { vocabulary.count }
+
+    /// Ids of `text`'s scalars; a scalar outside the vocabulary throws.
+    public func encode(_ text: String) throws(RepOpsError) -> [Int] {
+        var out: [Int] = []
+        for (i, u) in text.unicodeScalars.enumerated() {
+            guard let id = ids[u] else { throw RepOpsError(.invalidArgument, "character U+\(String(u.value, radix: 16, uppercase: true)) at \(i) is not in the vocabulary") }
+            out.append(id)
+        }
+        return out
+    }
+
+    /// Text from ids; ids outside the vocabulary throw.
+    public func decode(_ tokens: [Int]) throws(RepOpsError) -> String {
+        var s = String.UnicodeScalarView()
+        for (i, t) in tokens.enumerated() {
+            guard t >= 0, t < vocabulary.count else { throw RepOpsError(.indexOutOfRange, "token \(t) at \(i) is outside 0..<\(vocabulary.count)") }
+            s.append(vocabulary[t])
+        }
+        return String(s)
+    }
+}
