@@ -37,6 +37,38 @@ struct TraceTests {
         #expect(replayed > 50)   // 83 for this model: every forward op and backward step
     }
 
+    @Test func aWholeTrainingStepWithClippingAndAdamWReplays() throws {
+        var trainer = try GPTTrainer(
+            config: GPTConfig(vocabulary: 256, context: 8, width: 8, heads: 2, layers: 1),
+            corpus: ByteTokenizer().encode(TinyCorpus.text), seed: 4, batchSize: 2, maxGradientNorm: 0.05)
+        try trainer.step()
+        let before = trainer.parameters, m = trainer.optimizer.m, v = trainer.optimizer.v
+        let buffer = TraceBuffer()
+        try trainer.step(traceSink: buffer)
+        let records = buffer.records
+        #expect(records.filter { $0.kind == "clip" }.count == before.names.count)   // norm 0.05 forces clipping
+        #expect(records.filter { $0.kind == "globalNorm" }.count == 1)
+        func resolve(_ input: TraceInput) throws -> Tensor {
+            switch input {
+            case let .op(i): return records[i].output
+            case let .named(n):
+                if n.hasPrefix("adamw.m/") { return try #require(m[String(n.dropFirst(8))]) }
+                if n.hasPrefix("adamw.v/") { return try #require(v[String(n.dropFirst(8))]) }
+                return try #require(before[n], "unknown named input \(n)")
+            }
+        }
+        for r in records where !r.inputs.isEmpty {
+            #expect(try r.reexecute(r.inputs.map(resolve)).digest == r.outputDigest, "record \(r)")
+        }
+        // The traced updates are the new parameters, in canonical name order.
+        let updates = records.filter { $0.kind == "adamw.p" }
+        #expect(updates.count == before.names.count)
+        for (r, name) in zip(updates, before.names) {
+            #expect(r.inputs.first == .named(name))
+            #expect(r.output == trainer.parameters[name])
+        }
+    }
+
     @Test func aTamperedInputChangesTheReplayedDigest() throws {
         let (buffer, params, _) = try tracedStep()
         let r = try #require(buffer.records.first { $0.kind == "matmul" })

@@ -28,6 +28,7 @@ extension Tape {
             }
             if case .leaf = ops[i] {
                 result[i] = g
+                if gTrace >= 0 { gradientTrace[i] = gTrace }
                 continue
             }
             let grads = try vectorJacobian(i, g)

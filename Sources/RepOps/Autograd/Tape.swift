@@ -72,6 +72,8 @@ public final class Tape {
     var traceIndex: [Int] = []
     var traceCount = 0
     var leafNames: [Int: String] = [:]
+    /// Trace index of each leaf's final gradient (only while tracing).
+    var gradientTrace: [Int: Int] = [:]
 
     /// An empty tape; with `traceSink`, every op (forward, backward) is reported to it.
     public init(traceSink: (any TraceSink)? = nil) { self.traceSink = traceSink }

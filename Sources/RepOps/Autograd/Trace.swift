@@ -37,6 +37,7 @@ public struct TraceRecord: Sendable, CustomStringConvertible {
         case forward(Tape.Op)
         case vjp(Tape.Op, slot: Int)
         case gradSum
+        case function(@Sendable ([Tensor]) throws(RepOpsError) -> Tensor)
     }
 
     /// Output shape.
@@ -59,6 +60,8 @@ public struct TraceRecord: Sendable, CustomStringConvertible {
             var g = values[0]
             for v in values.dropFirst() { g = try g.adding(v) }
             return g
+        case let .function(f):
+            return try f(values)
         case let .forward(op):
             let tape = Tape()
             let leaves = values.map { tape.variable($0) }
@@ -74,6 +77,19 @@ public struct TraceRecord: Sendable, CustomStringConvertible {
             }
             return g
         }
+    }
+}
+
+extension Tape {
+    /// The trace input for the gradient of the parameter `name` after ``gradients(of:)`` on a
+    /// traced tape (nil if none was traced).
+    public func gradientReference(_ name: String) -> TraceInput? {
+        named[name].flatMap { gradientTrace[$0.id] }.map { .op($0) }
+    }
+
+    /// Points the parameter's gradient reference at a later record (e.g. its clipped gradient).
+    func setGradientReference(_ name: String, _ index: Int) {
+        if let v = named[name] { gradientTrace[v.id] = index }
     }
 }
 

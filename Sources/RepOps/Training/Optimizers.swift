@@ -61,52 +61,103 @@ public struct AdamW: Sendable, Equatable {
     /// One update of every parameter at rate `lr`, in canonical name order. Per element:
     /// `m = β₁·m + (1−β₁)·g`; `v = β₂·v + ((1−β₂)·g)·g`; `m̂ = m / (1−β₁ᵗ)`; `v̂ = v / (1−β₂ᵗ)`;
     /// `p = p · (1 − lr·wd)` (rank ≥ 2); `p = p − lr · (m̂ / (sqrt(v̂) + eps))`.
-    public mutating func step(_ parameters: inout ParameterSet, _ gradients: ParameterSet, lr: Float) throws(RepOpsError) {
+    public mutating func step(
+        _ parameters: inout ParameterSet, _ gradients: ParameterSet, lr: Float, trace: Tape? = nil
+    ) throws(RepOpsError) {
         for name in parameters.names { _ = try pair(parameters, gradients, name) }
         step += 1
         beta1Power = beta1Power * beta1
         beta2Power = beta2Power * beta2
         let c1 = 1 - beta1Power, c2 = 1 - beta2Power
-        let a1 = 1 - beta1, a2 = 1 - beta2
+        let (b1, b2, eps) = (beta1, beta2, self.eps)
         for name in parameters.names {
             let p = parameters[name]!, g = gradients[name]!
-            var mm = m[name]?.scalars ?? [Float](repeating: 0, count: p.count)
-            var vv = v[name]?.scalars ?? [Float](repeating: 0, count: p.count)
-            var out = p.scalars
-            let decay = p.rank >= 2 ? 1 - lr * weightDecay : 1
-            for i in out.indices {
-                let gi = g.scalars[i]
-                mm[i] = beta1 * mm[i] + a1 * gi
-                vv[i] = beta2 * vv[i] + (a2 * gi) * gi
-                let mHat = mm[i] / c1, vHat = vv[i] / c2
-                if p.rank >= 2 { out[i] = out[i] * decay }
-                out[i] = out[i] - lr * (mHat / (vHat.squareRoot() + eps))
+            let zeros = Tensor(uncheckedShape: p.shape, scalars: [Float](repeating: 0, count: p.count))
+            let m0 = m[name] ?? zeros, v0 = v[name] ?? zeros
+            let decay: Float = p.rank >= 2 ? 1 - lr * weightDecay : 1
+            let m1 = AdamW.firstMoment(m0, g, b1), v1 = AdamW.secondMoment(v0, g, b2)
+            let p1 = AdamW.update(p, m1, v1, c1, c2, lr, decay, eps)
+            if let trace, trace.traceSink != nil {
+                let gRef = trace.gradientReference(name) ?? .named("grad/\(name)")
+                let mi = trace.emit("adamw.m", "beta1=\(b1.bitPattern)", [.named("adamw.m/\(name)"), gRef], m1, .function { x throws(RepOpsError) in AdamW.firstMoment(x[0], x[1], b1) })
+                let vi = trace.emit("adamw.v", "beta2=\(b2.bitPattern)", [.named("adamw.v/\(name)"), gRef], v1, .function { x throws(RepOpsError) in AdamW.secondMoment(x[0], x[1], b2) })
+                _ = trace.emit(
+                    "adamw.p", "c1=\(c1.bitPattern) c2=\(c2.bitPattern) lr=\(lr.bitPattern) decay=\(decay.bitPattern) eps=\(eps.bitPattern)",
+                    [.named(name), .op(mi), .op(vi)], p1,
+                    .function { x throws(RepOpsError) in AdamW.update(x[0], x[1], x[2], c1, c2, lr, decay, eps) })
             }
-            m[name] = Tensor(uncheckedShape: p.shape, scalars: mm)
-            v[name] = Tensor(uncheckedShape: p.shape, scalars: vv)
-            parameters[name] = Tensor(uncheckedShape: p.shape, scalars: out)
+            m[name] = m1
+            v[name] = v1
+            parameters[name] = p1
         }
+    }
+
+    /// `m = β₁·m + (1−β₁)·g` per element.
+    static func firstMoment(_ m: Tensor, _ g: Tensor, _ beta1: Float) -> Tensor {
+        let a1 = 1 - beta1
+        return m.zipMap(g) { mi, gi in beta1 * mi + a1 * gi }
+    }
+
+    /// `v = β₂·v + ((1−β₂)·g)·g` per element.
+    static func secondMoment(_ v: Tensor, _ g: Tensor, _ beta2: Float) -> Tensor {
+        let a2 = 1 - beta2
+        return v.zipMap(g) { vi, gi in beta2 * vi + (a2 * gi) * gi }
+    }
+
+    /// `p = p·decay` (when decay ≠ 1), then `p = p − lr·((m/c₁) / (sqrt(v/c₂) + eps))` per element.
+    static func update(_ p: Tensor, _ m: Tensor, _ v: Tensor, _ c1: Float, _ c2: Float, _ lr: Float, _ decay: Float, _ eps: Float) -> Tensor {
+        var out = p.scalars
+        for i in out.indices {
+            let mHat = m.scalars[i] / c1, vHat = v.scalars[i] / c2
+            if decay != 1 { out[i] = out[i] * decay }
+            out[i] = out[i] - lr * (mHat / (vHat.squareRoot() + eps))
+        }
+        return Tensor(uncheckedShape: p.shape, scalars: out)
     }
 }
 
 extension ParameterSet {
     /// Global L2 norm: `sqrt(total)` where `total` adds, in canonical name order from +0, each
     /// tensor's canonical `sumsq(x, +0)`.
-    public var globalNorm: Float {
+    public var globalNorm: Float { ParameterSet.globalNorm(of: names.map { tensors[$0]! }) }
+
+    /// The global norm of `tensors` in the given order.
+    static func globalNorm(of tensors: [Tensor]) -> Float {
         var total: Float = 0
-        for name in names {
-            let t = tensors[name]!
-            if t.count > 0 { total = total + t.scalars.withUnsafeBufferPointer { gensyn_sumsq_f32($0.baseAddress!, $0.count, 0) } }
+        for t in tensors where t.count > 0 {
+            total = total + t.scalars.withUnsafeBufferPointer { gensyn_sumsq_f32($0.baseAddress!, $0.count, 0) }
         }
         return total.squareRoot()
     }
 
     /// Global-norm clipping: if `globalNorm > maxNorm`, every element becomes
     /// `x * (maxNorm / globalNorm)`; returns the clipped set and the norm before clipping.
-    public func clippedByGlobalNorm(_ maxNorm: Float) -> (ParameterSet, norm: Float) {
+    ///
+    /// With a traced `trace` tape (after ``Tape/gradients(of:)``, this set holding its parameter
+    /// gradients) the norm is recorded as `globalNorm` (inputs: the gradients in name order) and
+    /// each clipped gradient as `clip` (inputs: gradient, norm); later ``AdamW`` records use them.
+    public func clippedByGlobalNorm(_ maxNorm: Float, trace: Tape? = nil) -> (ParameterSet, norm: Float) {
+        let order = names
         let norm = globalNorm
+        var normRef: Int?
+        if let trace, trace.traceSink != nil {
+            let refs = order.map { trace.gradientReference($0) ?? .named("grad/\($0)") }
+            normRef = trace.emit("globalNorm", "", refs, Tensor(scalar: norm), .function { x throws(RepOpsError) in Tensor(scalar: ParameterSet.globalNorm(of: x)) })
+        }
         guard norm > maxNorm, norm.isFinite else { return (self, norm) }
         let factor = maxNorm / norm
-        return (ParameterSet(tensors.mapValues { $0.scaled(by: factor) }), norm)
+        var out = ParameterSet()
+        for name in order {
+            let c = tensors[name]!.scaled(by: factor)
+            out[name] = c
+            if let trace, let normRef {
+                let ref = trace.gradientReference(name) ?? .named("grad/\(name)")
+                let i = trace.emit("clip", "maxNorm=\(maxNorm.bitPattern)", [ref, .op(normRef)], c, .function { x throws(RepOpsError) in
+                    x[0].scaled(by: maxNorm / x[1].scalars[0])
+                })
+                trace.setGradientReference(name, i)
+            }
+        }
+        return (out, norm)
     }
 }

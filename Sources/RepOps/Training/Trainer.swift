@@ -48,16 +48,18 @@ public struct GPTTrainer: Sendable {
         return try tape.value(model.loss(tape, inputs: x, targets: y)).scalars[0]
     }
 
-    /// One training step; returns the batch loss before the update.
+    /// One training step; returns the batch loss before the update. With `traceSink`, every op of
+    /// the forward pass, the backward pass, clipping and the optimizer update is reported to it
+    /// (named inputs: the parameters before the step and `adamw.m/<name>`, `adamw.v/<name>`).
     @discardableResult
-    public mutating func step() throws(RepOpsError) -> Float {
-        let tape = Tape()
+    public mutating func step(traceSink: (any TraceSink)? = nil) throws(RepOpsError) -> Float {
+        let tape = Tape(traceSink: traceSink)
         parameters.register(on: tape)
         let (x, y) = batcher.batch(step: stepCount)
         let loss = try model.loss(tape, inputs: x, targets: y)
         var grads = try tape.gradients(of: loss).matching(parameters)
-        if let maxGradientNorm { grads = grads.clippedByGlobalNorm(maxGradientNorm).0 }
-        try optimizer.step(&parameters, grads, lr: schedule.learningRate(step: stepCount))
+        if let maxGradientNorm { grads = grads.clippedByGlobalNorm(maxGradientNorm, trace: tape).0 }
+        try optimizer.step(&parameters, grads, lr: schedule.learningRate(step: stepCount), trace: tape)
         stepCount += 1
         return tape.value(loss).scalars[0]
     }
