@@ -34,7 +34,9 @@ struct TraceTests {
             #expect(out.digest == r.outputDigest, "record \(r)")
             replayed += 1
         }
-        #expect(replayed > 50)   // 83 for this model: every forward op and backward step
+        #expect(replayed > 50)
+        // The streamed digest equals Keccak-256 of the canonical bytes (NaN included).
+        for r in records.prefix(40) { #expect(r.outputDigest == r.output.digest) }   // 83 for this model: every forward op and backward step
     }
 
     @Test func aWholeTrainingStepWithClippingAndAdamWReplays() throws {
