@@ -110,9 +110,14 @@ public final class Tape {
         let v = Var(id: values.count - 1)
         if let name { leafNames[v.id] = name }
         if traceSink != nil {
-            let inputs = op.inputs.compactMap { $0 }.map(traceRef)
-            let attributes = name.map { "name=\($0)" } ?? op.attributes
-            traceIndex.append(emit(op.kind, attributes, inputs, t, { if case .leaf = op { return .leaf } else { return .forward(op) } }()))
+            // Named parameters are checkpoint tensors: consumers reference them by name, so they
+            // get no record of their own (index -1 is never referenced).
+            if name != nil {
+                traceIndex.append(-1)
+            } else {
+                let inputs = op.inputs.compactMap { $0 }.map(traceRef)
+                traceIndex.append(emit(op.kind, op.attributes, inputs, t, { if case .leaf = op { return .leaf } else { return .forward(op) } }()))
+            }
         }
         return v
     }
