@@ -135,6 +135,21 @@ struct TrainingTests {
         #expect(throws: RepOpsError.self) { try tok.decode([10]) }
     }
 
+    @Test func bpeTokenizer() throws {
+        // "aaab aaab": the most frequent pair is (a, a) (4 times), then (256, a)... fixed rules.
+        let bpe = BPETokenizer(training: "aaab aaab", mergeCount: 10)
+        #expect(bpe.merges.first == BPETokenizer.Pair(97, 97))
+        #expect(bpe.encode("aaab aaab").count < 9)
+        let big = BPETokenizer(training: TinyCorpus.text, mergeCount: 40)
+        #expect(big.merges.count == 40)
+        #expect(big.vocabularySize == 296)
+        #expect(try big.decode(big.encode(TinyCorpus.text)) == TinyCorpus.text)
+        #expect(big.encode(TinyCorpus.text).count < TinyCorpus.text.utf8.count * 3 / 4)
+        #expect(BPETokenizer(training: TinyCorpus.text, mergeCount: 40) == big)
+        #expect(BPETokenizer(merges: big.merges).encode("the clock") == big.encode("the clock"))
+        #expect(throws: RepOpsError.self) { try big.decode([296]) }
+    }
+
     @Test func batchesAreSeededAndShifted() throws {
         let b = try TokenBatcher(tokens: Array(0..<100), batchSize: 3, context: 8, seed: 5)
         let (x, y) = b.batch(step: 2)
