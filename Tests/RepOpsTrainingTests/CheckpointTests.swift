@@ -65,6 +65,11 @@ struct CheckpointTests {
         wrong.parameters["ln_f.weight"] = try Tensor.zeros([3])
         #expect(code(Checkpoint(wrong).encoded()) == .shapeMismatch)
 
+        // Valid digest, a huge width in the header: rejected before anything is allocated.
+        var huge = Array(bytes.dropLast(32))
+        huge[28..<36] = [0, 0, 0, 0x40, 0, 0, 0, 0][...]   // width = 2^30
+        #expect(code(resealed(huge)) == .shapeMismatch)
+
         // Valid digest, trailing bytes.
         #expect(code(resealed(Array(bytes.dropLast(32)) + [0])) == .malformed)
     }

@@ -119,6 +119,24 @@ public struct Checkpoint: Sendable, Equatable {
         }
         guard r.pos == r.end else { throw CheckpointError(.malformed, "\(r.end - r.pos) unexpected bytes after the tensors") }
         let config = GPTConfig(vocabulary: ints[0], context: ints[1], width: ints[2], heads: ints[3], layers: ints[4], hidden: ints[5])
+        // Check the stored tensors against the model's parameter list before building anything,
+        // so a hostile header cannot make us allocate more than the file holds.
+        let specs: [ParameterSpec]
+        do { specs = try GPT(config).parameterSpecs } catch {
+            throw CheckpointError(.malformed, "the stored model sizes are invalid: \(error.message)")
+        }
+        guard ints[6] <= 1 << 16 else { throw CheckpointError(.malformed, "batch size \(ints[6]) is implausible") }
+        guard Set(sets[0].names) == Set(specs.map(\.name)), sets[0].tensors.count == specs.count else {
+            throw CheckpointError(.shapeMismatch, "parameter names differ from the model's \(specs.count) parameters")
+        }
+        for spec in specs where sets[0][spec.name]!.shape != spec.shape {
+            throw CheckpointError(.shapeMismatch, "parameter \(spec.name) has shape \(sets[0][spec.name]!.shape); the model needs \(spec.shape)")
+        }
+        for set in sets[1...] {
+            for name in set.names where set[name]!.shape != sets[0][name]?.shape {
+                throw CheckpointError(.shapeMismatch, "optimizer moment \(name) does not match a parameter's shape")
+            }
+        }
         var trainer: GPTTrainer
         do {
             trainer = try GPTTrainer(
@@ -128,18 +146,6 @@ public struct Checkpoint: Sendable, Equatable {
                 maxGradientNorm: floats[8] < 0 ? nil : floats[8])
         } catch {
             throw CheckpointError(.malformed, "the stored settings do not make a trainer: \(error.message)")
-        }
-        let expected = trainer.parameters
-        guard Set(sets[0].names) == Set(expected.names) else {
-            throw CheckpointError(.shapeMismatch, "parameter names differ from the model's \(expected.names.count) parameters")
-        }
-        for name in expected.names where sets[0][name]!.shape != expected[name]!.shape {
-            throw CheckpointError(.shapeMismatch, "parameter \(name) has shape \(sets[0][name]!.shape); the model needs \(expected[name]!.shape)")
-        }
-        for set in sets[1...] {
-            for name in set.names where set[name]!.shape != expected[name]?.shape {
-                throw CheckpointError(.shapeMismatch, "optimizer moment \(name) does not match a parameter's shape")
-            }
         }
         trainer.restore(parameters: sets[0], step: ints[7], adamStep: adamStep,
                         powers: (floats[4], floats[5]), moments: (sets[1], sets[2]))
