@@ -35,6 +35,7 @@ let package = Package(
         // Swarm's network transport only (SwarmGRPC, gensyn-swarm); Swarm itself has no network dependency.
         .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+
     ],
     targets: [
         // MARK: Shared primitives (Keccak-256, hex, 256-bit integers). No system library.
@@ -122,6 +123,7 @@ let package = Package(
         .executableTarget(name: "gensyn-verde", dependencies: ["Verde"], path: "Examples/gensyn-verde"),
         .executableTarget(name: "gensyn-swarm", dependencies: ["Swarm", "SwarmGRPC"], path: "Examples/gensyn-swarm"),
 
+
         // MARK: Tests. GensynTestSupport: vector paths and the Python oracle runner.
         .target(name: "GensynTestSupport", path: "Tests/GensynTestSupport"),
         .testTarget(
@@ -132,6 +134,8 @@ let package = Package(
         .testTarget(name: "RepOpsMathTests", dependencies: ["RepOps", "CGensynRepOps", "GensynTestSupport"]),
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport"]),
         .testTarget(name: "RepOpsTests", dependencies: ["RepOps", "RepOpsBLAS", "CGensynRepOps", "GensynTestSupport"]),
+
+        .testTarget(name: "RepOpsTrainingTests", dependencies: ["RepOps", "GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "DelphiTests", dependencies: ["Delphi", "GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "VerdeTests", dependencies: ["Verde", "GensynTestSupport"]),
         // Child process for SignalTests' SIGKILL durability test.
@@ -142,6 +146,7 @@ let package = Package(
             name: "ChainRPCTests", dependencies: ["ChainRPC", "Chain", "GensynPrimitives", "GensynTestSupport"],
             exclude: ["Fixtures"]),  // Vyper sources compiled at test time, read by path
         .testTarget(name: "SwarmTests", dependencies: ["Swarm", "SwarmGRPC", "GensynTestSupport"]),
+
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,50 @@
+import Foundation
+import RepOps
+import Testing
+
+/// `gensyn-repops train --json` (the executable sits next to the test bundle after `swift build`).
+@Suite("gensyn-repops train")
+struct TrainCommandTests {
+    static func executable() -> String? {
+        guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return nil }
+        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        // swift test may run .build/<triple>/debug/<pkg>PackageTests.xctest
+        if dir.pathExtension == "xctest" { dir = dir.deletingLastPathComponent() }
+        let path = dir.appendingPathComponent("gensyn-repops").path
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
+
+    func run(_ exe: String, _ env: [String: String], out: String) throws -> [String: Any] {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = ["train", "--steps", "3", "--out", out, "--json"]
+        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let last = try #require(String(decoding: data, as: UTF8.self).split(separator: "\n").last)
+        return try #require(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
+    }
+
+    @Test func jsonContractAndDigestIndependentOfThreadsAndISA() throws {
+        let exe = try #require(Self.executable(), "build gensyn-repops first (swift build)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("repops-train-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let a = try run(exe, ["REPOPS_THREADS": "1", "REPOPS_ISA": "portable"], out: dir + "/a.ckpt")
+        let b = try run(exe, ["REPOPS_THREADS": "2"], out: dir + "/b.ckpt")
+        #expect(a["steps"] as? Int == 3)
+        #expect((a["final_loss"] as? Double).map { $0 > 0 && $0 < 6 } == true)
+        let digest = try #require(a["checkpoint_digest"] as? String)
+        #expect(digest.count == 64)
+        #expect(b["checkpoint_digest"] as? String == digest)
+        let loaded = try Checkpoint.load(from: dir + "/a.ckpt", corpus: ByteTokenizer().encode(TinyCorpus.text))
+        #expect(loaded.digestHex == digest)
+        #expect(loaded.trainer.stepCount == 3)
+        #expect(FileManager.default.fileExists(atPath: dir + "/a.ckpt.loss.svg"))
+    }
+}
