@@ -3,7 +3,7 @@
 SWIFT ?= swift
 PRODUCTS := RepOps Verde Swarm SwarmGRPC Delphi Chain ChainRPC Signal SignalCrypto RepOpsBLAS
 
-.PHONY: bootstrap build test test-products demo bench clean
+.PHONY: bootstrap build test test-products demo bench mathcheck clean
 
 bootstrap:
 	@scripts/bootstrap
@@ -32,6 +32,11 @@ demo: bootstrap
 bench:
 	$(SWIFT) build -c release --product gensyn-bench
 	.build/release/gensyn-bench --out .build/bench.json
+
+# Accuracy of the RepOps math functions against MPFR (10^6 seeded inputs per function, ~1 min).
+# Exhaustive runs over all 2^32 inputs: make -C Tools/mathcheck exhaustive FN=<fn>.
+mathcheck: bootstrap
+	$(MAKE) -C Tools/mathcheck check
 
 clean:
 	rm -rf .build

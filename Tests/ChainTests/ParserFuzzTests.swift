@@ -1,3 +1,4 @@
+import GensynTestSupport
 import Testing
 @testable import Chain
 

@@ -1,3 +1,4 @@
+import GensynTestSupport
 import Foundation
 import GensynPrimitives
 import Testing

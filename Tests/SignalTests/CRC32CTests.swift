@@ -1,3 +1,4 @@
+import GensynTestSupport
 import Testing
 @testable import Signal
 
@@ -14,7 +15,7 @@ import Testing
 
     /// Incremental updates equal the one-shot checksum at every split (slicing-by-8 vs byte path).
     @Test func incrementalMatchesOneShot() {
-        var rng = SplitMix64(seed: 7)
+        var rng = SeededRandom(seed: 7)
         for _ in 0..<200 {
             let n = Int(rng.next() % 300)
             let data = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }

@@ -1,3 +1,4 @@
+import GensynTestSupport
 import Testing
 import Signal
 
@@ -64,7 +65,7 @@ import Glibc
         let dir = TempDir(); defer { dir.remove() }
         let out = dir.path + "/acked.txt"
         let seed: UInt64 = 20_261_126
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var totalAcked = 0
         for round in 0..<14 {
             let batch = round % 3 == 2 ? 32 : 1

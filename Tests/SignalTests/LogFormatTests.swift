@@ -1,3 +1,4 @@
+import GensynTestSupport
 import Testing
 @testable import Signal
 
@@ -51,7 +52,7 @@ import Testing
     /// Any single flipped bit stops the scan at or before the flipped frame, never yields it.
     @Test func bitFlipsAreDetected() {
         let (b, ends) = frames(8)
-        var rng = SplitMix64(seed: 42)
+        var rng = SeededRandom(seed: 42)
         for _ in 0..<300 {
             var d = b
             let at = LogFormat.segmentHeaderSize + Int(rng.next() % UInt64(b.count - LogFormat.segmentHeaderSize))
@@ -84,7 +85,7 @@ extension LogFormatTests {
     /// scanned in bounded time: field checks run before any checksum.
     @Test func resynchronisingOverRandomBytesIsLinear() {
         let (b, _) = frames(3)
-        var rng = SplitMix64(seed: 9)
+        var rng = SeededRandom(seed: 9)
         let noise = (0..<(1 << 20)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         let s = scan(b + noise)
         #expect(s.frames.count == 3)

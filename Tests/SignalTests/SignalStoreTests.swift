@@ -1,3 +1,4 @@
+import GensynTestSupport
 import Testing
 @testable import Signal
 
@@ -116,7 +117,7 @@ import Glibc
         }
         let seg = segmentFiles(dir.store).last!
         let full = fileBytes(seg)
-        var rng = SplitMix64(seed: 3)
+        var rng = SeededRandom(seed: 3)
         for _ in 0..<10 {
             let cut = LogFormat.segmentHeaderSize + Int(rng.next() % UInt64(full.count - LogFormat.segmentHeaderSize))
             writeFile(seg, Array(full[..<cut]))

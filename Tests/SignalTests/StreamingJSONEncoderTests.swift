@@ -1,3 +1,4 @@
+import GensynTestSupport
 import Foundation
 import Testing
 @testable import Signal
@@ -25,7 +26,7 @@ import Testing
     struct Empty: Codable, Equatable {}
 
     static func samples() -> [Nested] {
-        var rng = SplitMix64(seed: 11)
+        var rng = SeededRandom(seed: 11)
         let alphabet = Array("ab\"\\\n\t\r\u{01}\u{1f}é漢🙂 /x")
         func text() -> String { String((0..<Int(rng.next() % 12)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }) }
         func double() -> Double {

@@ -1,3 +1,4 @@
+import GensynTestSupport
 import Synchronization
 import Testing
 @testable import Verde
@@ -18,7 +19,7 @@ final class CountingReexecutor: OpReexecutor {
     }
 }
 
-func randomDigest(_ rng: inout SplitMix64) -> Digest {
+func randomDigest(_ rng: inout SeededRandom) -> Digest {
     Digest.keccak(withUnsafeBytes(of: rng.next()) { Array($0) })
 }
 
@@ -40,7 +41,7 @@ struct AdversaryTests {
     @Test("a cheater answering with random well-formed messages always loses; the honest side wins",
           arguments: (0..<40).map { UInt64($0) })
     func randomAnswers(seed: UInt64) throws {
-        var rng = SplitMix64(seed: seed &+ 77)
+        var rng = SeededRandom(seed: seed &+ 77)
         let job = try SyntheticModel(parameterCount: 2).job(steps: 1 + Int(rng.next() % 20), seed: seed)
         let honest = try SyntheticTrainer(job: job)
         let cheater = try SyntheticTrainer(job: job, fault: .bitflip(step: job.steps, op: 1))
@@ -85,7 +86,7 @@ struct AdversaryTests {
     func responderFuzz() throws {
         let job = try SyntheticModel(parameterCount: 2).job(steps: 9, seed: 1)
         var responder = DisputeResponder(source: try SyntheticTrainer(job: job))
-        var rng = SplitMix64(seed: 5)
+        var rng = SeededRandom(seed: 5)
         var answered = 0
         for _ in 0..<2000 {
             let a = Int(rng.next() % 24), b = Int(rng.next() % 24), step = Int(rng.next() % 12)

@@ -1,3 +1,4 @@
+import GensynTestSupport
 import Testing
 @testable import Verde
 
@@ -13,7 +14,7 @@ struct DisputeCase: CustomTestStringConvertible {
     var testDescription: String { "seed \(seed): \(job.steps) steps, \(fault), honest \(honestIsA ? "A" : "B")" }
 
     init(seed: UInt64, maxSteps: Int = 33) throws {
-        var rng = SplitMix64(seed: seed)
+        var rng = SeededRandom(seed: seed)
         self.seed = seed
         let model = SyntheticModel(parameterCount: 1 + Int(rng.next() % 4), learningRate: 1000)
         let steps = 1 + Int(rng.next() % UInt64(maxSteps))

@@ -201,7 +201,7 @@ struct EncodingTests {
             #expect(throws: VerdeError.self) { try Verdict(encoded: odd.encoded) }
         }
         // Random bytes: errors only.
-        var rng = SplitMix64(seed: 11)
+        var rng = SeededRandom(seed: 11)
         for _ in 0..<2000 {
             let count = Int(rng.next() % 200)
             var bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: rng.next() % 4 == 0 ? rng.next() : 0) }

@@ -149,7 +149,7 @@ struct MerkleTreeTests {
 
     @Test("in-place root and the streaming accumulator equal the tree's root (seeded random sizes)")
     func inPlaceRoot() {
-        var rng = SplitMix64(seed: 7)
+        var rng = SeededRandom(seed: 7)
         for _ in 0..<50 {
             let n = Int(rng.next() % 300)
             let hashes = (0..<n).map { _ in Digest.keccak(withUnsafeBytes(of: rng.next()) { Array($0) }) }
@@ -174,15 +174,3 @@ func pathShape(_ m: Int, _ n: Int) -> [Bool] {
     return m < k ? pathShape(m, k) + [true] : pathShape(m - k, n - k) + [false]
 }
 
-/// A small seeded generator for property tests.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
