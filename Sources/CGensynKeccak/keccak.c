@@ -2,7 +2,14 @@
 // Plain 64-bit-lane C: the compiler keeps the 25 lanes in registers; little-endian loads are
 // done bytewise so the code is correct on any endianness and alignment.
 #include "CGensynKeccak.h"
+#include <stdatomic.h>
 #include <string.h>
+
+#if defined(__clang__)
+#define UNROLL2 _Pragma("clang loop unroll_count(2)")
+#else
+#define UNROLL2
+#endif
 
 static const uint64_t RC[24] = {
     0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL, 0x8000000080008000ULL,
@@ -15,13 +22,16 @@ static const uint64_t RC[24] = {
 
 #define ROL(x, n) (((x) << (n)) | ((x) >> (64 - (n))))
 
-void gensyn_keccak_f1600(uint64_t s[25]) {
+// The permutation body is written once and compiled twice: for the baseline x86-64 target and
+// with BMI1/BMI2 (andn for chi, rorx for the rotations: ~15-20% faster). Integer-only, so both
+// give identical results; the choice is made once from CPUID.
+__attribute__((always_inline)) static inline void keccak_f1600_body(uint64_t s[25]) {
     uint64_t a00 = s[0], a01 = s[1], a02 = s[2], a03 = s[3], a04 = s[4];
     uint64_t a05 = s[5], a06 = s[6], a07 = s[7], a08 = s[8], a09 = s[9];
     uint64_t a10 = s[10], a11 = s[11], a12 = s[12], a13 = s[13], a14 = s[14];
     uint64_t a15 = s[15], a16 = s[16], a17 = s[17], a18 = s[18], a19 = s[19];
     uint64_t a20 = s[20], a21 = s[21], a22 = s[22], a23 = s[23], a24 = s[24];
-    for (int round = 0; round < 24; round++) {
+    UNROLL2 for (int round = 0; round < 24; round++) {
         // theta
         uint64_t c0 = a00 ^ a05 ^ a10 ^ a15 ^ a20;
         uint64_t c1 = a01 ^ a06 ^ a11 ^ a16 ^ a21;
@@ -93,6 +103,43 @@ void gensyn_keccak_f1600(uint64_t s[25]) {
     s[20] = a20; s[21] = a21; s[22] = a22; s[23] = a23; s[24] = a24;
 }
 
+static void keccak_f1600_portable(uint64_t s[25]) { keccak_f1600_body(s); }
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <cpuid.h>
+__attribute__((target("bmi,bmi2"))) static void keccak_f1600_bmi2(uint64_t s[25]) { keccak_f1600_body(s); }
+
+static int cpu_has_bmi2(void) {
+    unsigned a, b, c, d;
+    if (__get_cpuid_max(0, 0) < 7) return 0;
+    __cpuid_count(7, 0, a, b, c, d);
+    return ((b >> 3) & 1) && ((b >> 8) & 1); // BMI1 and BMI2
+}
+#endif
+
+typedef void (*permutation_fn)(uint64_t s[25]);
+
+static permutation_fn select_permutation(void) {
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    if (cpu_has_bmi2()) return keccak_f1600_bmi2;
+#endif
+    return keccak_f1600_portable;
+}
+
+// Every thread that races here computes the same pointer; relaxed atomics make that well defined.
+static _Atomic(permutation_fn) chosen = 0;
+
+static inline void permute(uint64_t s[25]) {
+    permutation_fn f = atomic_load_explicit(&chosen, memory_order_relaxed);
+    if (!f) {
+        f = select_permutation();
+        atomic_store_explicit(&chosen, f, memory_order_relaxed);
+    }
+    f(s);
+}
+
+void gensyn_keccak_f1600(uint64_t s[25]) { permute(s); }
+
 #define RATE 136
 
 static inline uint64_t load64le(const uint8_t *p) {
@@ -102,7 +149,7 @@ static inline uint64_t load64le(const uint8_t *p) {
 
 static inline void absorb_block(uint64_t s[25], const uint8_t *block) {
     for (int i = 0; i < RATE / 8; i++) s[i] ^= load64le(block + 8 * i);
-    gensyn_keccak_f1600(s);
+    permute(s);
 }
 
 void gensyn_keccak256_init(gensyn_keccak256_ctx *ctx) { memset(ctx, 0, sizeof *ctx); }
