@@ -129,7 +129,7 @@ let package = Package(
         .testTarget(
             name: "SystemLibraryTests",
             dependencies: ["CGensynOpenBLAS", "CGensynSecp256k1", "CGensynGMP", "GensynPrimitives", "GensynTestSupport"]),
-        .testTarget(name: "GensynPrimitivesTests", dependencies: ["GensynPrimitives", "GensynTestSupport"]),
+        .testTarget(name: "GensynPrimitivesTests", dependencies: ["GensynPrimitives", "CGensynKeccak", "GensynTestSupport"]),
         .testTarget(name: "KernelDispatchTests", dependencies: ["CGensynRepOps"]),
         .testTarget(name: "RepOpsMathTests", dependencies: ["RepOps", "CGensynRepOps", "GensynTestSupport"]),
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport"]),

@@ -140,6 +140,14 @@ static inline void permute(uint64_t s[25]) {
 
 void gensyn_keccak_f1600(uint64_t s[25]) { permute(s); }
 
+int gensyn_keccak_f1600_path(uint64_t s[25], int path) {
+    if (path == 0) { keccak_f1600_portable(s); return 0; }
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    if (path == 1 && cpu_has_bmi2()) { keccak_f1600_bmi2(s); return 0; }
+#endif
+    return -1;
+}
+
 #define RATE 136
 
 static inline uint64_t load64le(const uint8_t *p) {

@@ -1,3 +1,4 @@
+import CGensynKeccak
 import GensynPrimitives
 import GensynTestSupport
 import Testing
@@ -60,5 +61,20 @@ struct Keccak256Tests {
     func known() {
         #expect(Hex.encode(Keccak256.hash([UInt8]())) == "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470")
         #expect(Hex.encode(Keccak256.hash(Array("transfer(address,uint256)".utf8)).prefix(4)) == "a9059cbb")
+    }
+
+    @Test("portable and BMI2 permutations agree on random states")
+    func permutationPathsAgree() throws {
+        var probe = [UInt64](repeating: 0, count: 25)
+        try #require(gensyn_keccak_f1600_path(&probe, 1) == 0, "no BMI1/BMI2 path on this CPU")
+        var rng = SeededRandom(seed: 1600)
+        for _ in 0..<500 {
+            let state = (0..<25).map { _ in rng.next() }
+            var portable = state, bmi = state
+            #expect(gensyn_keccak_f1600_path(&portable, 0) == 0)
+            #expect(gensyn_keccak_f1600_path(&bmi, 1) == 0)
+            #expect(portable == bmi)
+            #expect(portable != state)
+        }
     }
 }

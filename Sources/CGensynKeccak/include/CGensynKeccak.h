@@ -16,6 +16,9 @@ typedef struct gensyn_keccak256_ctx {
 } gensyn_keccak256_ctx;
 
 void gensyn_keccak_f1600(uint64_t state[25]);
+/// A specific implementation, for tests: 0 = portable, 1 = BMI1/BMI2 (x86-64). Returns 0, or −1
+/// if this CPU or build has no such path (the state is then untouched).
+int gensyn_keccak_f1600_path(uint64_t state[25], int path);
 void gensyn_keccak256_init(gensyn_keccak256_ctx *ctx);
 void gensyn_keccak256_update(gensyn_keccak256_ctx *ctx, const uint8_t *data, size_t length);
 /// Writes 32 bytes. Does not modify `ctx`, so a running hash can be finalized and continued.
