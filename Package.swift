@@ -83,7 +83,7 @@ let package = Package(
         .target(name: "SignalCrypto", dependencies: ["Signal", .product(name: "Crypto", package: "swift-crypto")]),
 
         // MARK: Benchmarks: harness + one runner for every library's benchmarks.
-        .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport"),
+        .target(name: "BenchmarkSupport", dependencies: ["GensynPrimitives"], path: "Benchmarks/BenchmarkSupport"),
         .target(
             name: "RepOpsBenchmarks",
             dependencies: ["BenchmarkSupport", "RepOps", "CGensynRepOps", "CGensynOpenBLAS"],
@@ -114,7 +114,7 @@ let package = Package(
             path: "Tools/gensyn-doctor"),
         .executableTarget(
             name: "gensyn-repops",
-            dependencies: ["RepOps", "RepOpsBenchmarks", "BenchmarkSupport"],
+            dependencies: ["RepOps", "RepOpsBenchmarks", "BenchmarkSupport", "GensynPrimitives"],
             path: "Examples/gensyn-repops"),
         .executableTarget(
             name: "gensyn-delphi", dependencies: ["Delphi", "DelphiBenchmarks", "BenchmarkSupport"],

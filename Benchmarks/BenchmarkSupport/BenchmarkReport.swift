@@ -1,3 +1,5 @@
+import GensynPrimitives
+
 /// Text and JSON renderings of benchmark results.
 public enum BenchmarkReport {
     /// A fixed-width table: benchmark, ours, baseline, unit, ratio.
@@ -29,26 +31,7 @@ public enum BenchmarkReport {
         x.isFinite ? "\(x)" : "null"
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { JSONText.quoted(s) }
 
     /// Four significant digits, plain notation where reasonable.
     static func format(_ x: Double, digits: Int = 4) -> String {

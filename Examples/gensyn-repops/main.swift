@@ -5,6 +5,7 @@
 //   train [--steps N] [--json]  tiny GPT on the bundled corpus; checkpoint digest
 //   math <fn>         fp32 bit patterns in, results out (one per line)
 import BenchmarkSupport
+import GensynPrimitives
 import RepOps
 import RepOpsBenchmarks
 
@@ -25,10 +26,7 @@ let usage = """
     environment: REPOPS_THREADS=n (1...64), REPOPS_ISA=portable|avx2 — speed only, never results
     """
 
-func jsonString(_ s: String) -> String {
-    // Names are ASCII identifiers; escape the two JSON metacharacters anyway.
-    "\"" + s.map { $0 == "\"" || $0 == "\\" ? "\\\($0)" : "\($0)" }.joined() + "\""
-}
+func jsonString(_ s: String) -> String { JSONText.quoted(s) }
 
 func runDigest(_ args: [String]) {
     var json = false

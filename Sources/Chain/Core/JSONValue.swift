@@ -1,3 +1,5 @@
+import GensynPrimitives
+
 /// A parsed JSON document that keeps numbers as their exact text (so 256-bit integers survive) and
 /// object keys in document order.
 ///
@@ -102,26 +104,7 @@ public indirect enum JSONValue: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let h = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        out += "\""
-    }
+    static func quote(_ s: String, into out: inout String) { JSONText.quote(s, into: &out) }
 }
 
 struct JSONParser {

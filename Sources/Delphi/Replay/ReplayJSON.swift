@@ -1,3 +1,5 @@
+import GensynPrimitives
+
 /// A JSON value with ordered object keys, so replay output is byte-for-byte deterministic.
 public indirect enum ReplayJSON: Sendable, Hashable {
     case string(String)
@@ -40,24 +42,5 @@ public indirect enum ReplayJSON: Sendable, Hashable {
         }
     }
 
-    static func escape(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
-    }
+    static func escape(_ s: String, into out: inout String) { JSONText.quote(s, into: &out) }
 }
