@@ -1,4 +1,5 @@
 import CGensynRepOps
+import GensynPrimitives
 
 extension RepOpsMath {
     /// The `gensyn-repops math <fn>` filter: reads one fp32 bit pattern per line (8 hex digits,
@@ -66,13 +67,7 @@ extension RepOpsMath {
         guard utf8.count == 8 else { return nil }
         var value: UInt32 = 0
         for c in utf8 {
-            let digit: UInt8
-            switch c {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = c - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = c - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = c - UInt8(ascii: "A") + 10
-            default: return nil
-            }
+            guard let digit = Hex.nibble(c) else { return nil }
             value = value << 4 | UInt32(digit)
         }
         return value
