@@ -132,7 +132,7 @@ public final class Tape {
     func emit(_ kind: String, _ attributes: String, _ inputs: [TraceInput], _ output: Tensor, _ replay: TraceRecord.Replay) -> Int {
         let i = traceCount
         traceCount += 1
-        traceSink?.record(TraceRecord(index: i, kind: kind, attributes: attributes, inputs: inputs, output: output, outputDigest: output.streamedDigest, replay: replay))
+        traceSink?.record(TraceRecord(index: i, kind: kind, attributes: attributes, inputs: inputs, output: output, outputDigest: output.traceDigest, replay: replay))
         return i
     }
 

@@ -1,6 +1,11 @@
 import GensynPrimitives
 
 extension Tensor {
+    /// The digest execution traces record for an op's output (``TraceRecord/outputDigest``).
+    /// Anything that compares a tensor with a traced output — a referee checking a checkpoint
+    /// tensor against op inputs, a commitment over a checkpoint — uses this, never its own hash.
+    public var traceDigest: [UInt8] { streamedDigest }
+
     /// ``digest`` computed by streaming: the header, then the scalars' memory directly
     /// (little-endian hosts; NaNs are canonicalised on a copy only when present). Same bytes,
     /// same Keccak-256, without building ``canonicalBytes`` element by element.
