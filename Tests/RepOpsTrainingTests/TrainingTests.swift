@@ -42,6 +42,39 @@ struct TrainingTests {
         #expect(after < before - 1.0, "loss \(before) → \(after)")
     }
 
+    @Test func targetLogProbabilitiesAgreeWithCrossEntropyAndNormalise() throws {
+        let trainer = try tinyTrainer(seed: 11)
+        let model = try GPT(tinyConfig)
+        let inputs = [[72, 101, 108, 108, 111], [119, 111, 114, 108, 100]]
+        let targets = [[101, 108, 108, 111, 32], [111, 114, 108, 100, 33]]
+        let tape = Tape()
+        trainer.parameters.register(on: tape)
+        let lp = try model.targetLogProbabilities(tape, inputs: inputs, targets: targets)
+        let values = tape.value(lp)
+        #expect(values.shape == [10, 1])
+        let ce = try tape.value(model.loss(tape, inputs: inputs, targets: targets)).scalars[0]
+        let mean = values.scalars.reduce(0, +) / 10
+        #expect(abs(mean + ce) < 1e-5, "mean log p \(mean) vs cross-entropy \(ce)")
+        // Every token of the vocabulary as target at one position: probabilities sum to 1.
+        let tape2 = Tape()
+        trainer.parameters.register(on: tape2)
+        let all = try model.targetLogProbabilities(
+            tape2, inputs: Array(repeating: [72], count: 256), targets: (0..<256).map { [$0] })
+        let total = tape2.value(all).scalars.reduce(0.0) { $0 + exp(Double($1)) }
+        #expect(abs(total - 1) < 1e-5)
+        // Gradient of Σ log p = −N · gradient of the mean cross-entropy.
+        let g1 = try tape.gradients(of: tape.sum(lp)).matching(trainer.parameters)
+        let tape3 = Tape()
+        trainer.parameters.register(on: tape3)
+        let g2 = try tape3.gradients(of: model.loss(tape3, inputs: inputs, targets: targets)).matching(trainer.parameters)
+        for name in trainer.parameters.names {
+            let a = g1[name]!.scalars, b = g2[name]!.scalars
+            for i in a.indices { #expect(abs(a[i] + 10 * b[i]) <= 1e-4 + 1e-3 * abs(a[i]), "\(name)[\(i)]") }
+        }
+        #expect(throws: RepOpsError.self) { try model.targetLogProbabilities(Tape(), inputs: [[1]], targets: [[256]]) }
+        #expect(throws: RepOpsError.self) { try model.targetLogProbabilities(Tape(), inputs: [[1, 2]], targets: [[1]]) }
+    }
+
     @Test func gptParameterCountMatchesTheArchitecture() throws {
         let c = GPTConfig(vocabulary: 11, context: 5, width: 8, heads: 2, layers: 2, hidden: 12)
         let p = try GPT(c).initialParameters(seed: 1)

@@ -97,6 +97,29 @@ public struct GPT: Module {
         return try tape.reshape(y, [b * t, config.vocabulary])
     }
 
+    /// Log-probability of every target token, shape `[B·T, 1]`: row `b·T + t` is
+    /// `log p(targets[b][t] | inputs[b][0...t])`. Differentiable, so weighting rows and summing
+    /// gives policy-gradient (SAPO), behaviour-cloning or DPO losses without a gather op:
+    /// `logSoftmax(logits) ⊙ onehot(targets)` summed over the vocabulary by a matmul with ones
+    /// (one non-zero term per row, so the sum is exact).
+    /// - Throws: `.shapeMismatch` when the shapes differ, `.invalidArgument` for a target outside
+    ///   the vocabulary or inputs ``logits(_:_:)`` rejects.
+    public func targetLogProbabilities(_ tape: Tape, inputs: [[Int]], targets: [[Int]]) throws(RepOpsError) -> Var {
+        guard inputs.map(\.count) == targets.map(\.count) else {
+            throw RepOpsError(.shapeMismatch, "GPT log-probabilities: targets must have the inputs' shape")
+        }
+        let v = config.vocabulary
+        let flat = targets.flatMap { $0 }
+        if let bad = flat.first(where: { !(0..<v).contains($0) }) {
+            throw RepOpsError(.invalidArgument, "GPT log-probabilities: target token \(bad) is outside the vocabulary 0..<\(v)")
+        }
+        let logProbabilities = try tape.logSoftmax(logits(tape, inputs))
+        var onehot = [Float](repeating: 0, count: flat.count * v)
+        for (row, token) in flat.enumerated() { onehot[row * v + token] = 1 }
+        let picked = try tape.mul(logProbabilities, tape.constant(Tensor(shape: [flat.count, v], scalars: onehot)))
+        return try tape.matmul(picked, tape.constant(Tensor(shape: [v, 1], repeating: 1)))
+    }
+
     /// Mean next-token cross-entropy of `inputs` against `targets` (same shapes).
     public func loss(_ tape: Tape, inputs: [[Int]], targets: [[Int]]) throws(RepOpsError) -> Var {
         guard inputs.map(\.count) == targets.map(\.count) else {
