@@ -27,6 +27,7 @@ let package = Package(
         .executable(name: "gensyn-chain", targets: ["gensyn-chain"]),
         .library(name: "SwarmGRPC", targets: ["SwarmGRPC"]),
         .executable(name: "gensyn-swarm", targets: ["gensyn-swarm"]),
+        .executable(name: "gensyn-signal", targets: ["gensyn-signal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -78,7 +79,7 @@ let package = Package(
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
             ]),
-        .target(name: "Signal", dependencies: ["RepOps"]),
+        .target(name: "Signal", dependencies: ["RepOps", "GensynPrimitives"]),
         // Encryption at rest for Signal's store; the only Signal target that links swift-crypto.
         .target(name: "SignalCrypto", dependencies: ["Signal", .product(name: "Crypto", package: "swift-crypto")]),
 
@@ -122,6 +123,7 @@ let package = Package(
 
         .executableTarget(name: "gensyn-verde", dependencies: ["Verde"], path: "Examples/gensyn-verde"),
         .executableTarget(name: "gensyn-swarm", dependencies: ["Swarm", "SwarmGRPC"], path: "Examples/gensyn-swarm"),
+        .executableTarget(name: "gensyn-signal", dependencies: ["Signal", "RepOps"], path: "Examples/gensyn-signal"),
 
 
         // MARK: Tests. GensynTestSupport: vector paths and the Python oracle runner.
@@ -140,7 +142,7 @@ let package = Package(
         .testTarget(name: "VerdeTests", dependencies: ["Verde", "GensynTestSupport"]),
         // Child process for SignalTests' SIGKILL durability test.
         .executableTarget(name: "signal-crash-writer", dependencies: ["Signal"], path: "Tests/signal-crash-writer"),
-        .testTarget(name: "SignalTests", dependencies: ["Signal", "SignalCrypto", "GensynTestSupport"]),
+        .testTarget(name: "SignalTests", dependencies: ["Signal", "SignalCrypto", "RepOps", "GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "ChainTests", dependencies: ["Chain", "GensynPrimitives", "GensynTestSupport"]),
         .testTarget(
             name: "ChainRPCTests", dependencies: ["ChainRPC", "Chain", "GensynPrimitives", "GensynTestSupport"],

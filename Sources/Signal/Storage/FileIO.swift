@@ -73,6 +73,9 @@ package final class FileHandle: @unchecked Sendable {
     package let fd: Int32
     package let path: String
 
+    /// False after ``release()`` (only touched by the handle's single owner).
+    private var isOpen = true
+
     package init(path: String, flags: Int32) throws(SignalError) {
         let fd = open(path, flags | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw SignalError(.ioFailure, FileIO.errnoMessage("cannot open", path)) }
@@ -80,7 +83,14 @@ package final class FileHandle: @unchecked Sendable {
         self.path = path
     }
 
-    deinit { close(fd) }
+    /// Closes the descriptor now (idempotent); the handle must not be used afterwards.
+    package func release() {
+        guard isOpen else { return }
+        isOpen = false
+        close(fd)
+    }
+
+    deinit { release() }
 
     package func size() throws(SignalError) -> Int {
         var st = stat()
@@ -142,6 +152,7 @@ package final class StoreLock: Sendable {
     private static let held = Mutex<Set<[UInt64]>>([])
     private let key: [UInt64]
     private let fd: Int32
+    private let released = Mutex(false)
 
     package init(directory: String) throws(SignalError) {
         var st = stat()
@@ -167,12 +178,16 @@ package final class StoreLock: Sendable {
         self.key = key
     }
 
-    deinit {
+    /// Releases the lock now (idempotent).
+    package func release() {
+        guard released.withLock({ r in defer { r = true }; return !r }) else { return }
         // Close (releasing the record lock) before another SignalStore in this process may take
         // the directory: closing any descriptor of LOCK would drop that one's lock too.
         close(fd)
         _ = Self.held.withLock { $0.remove(key) }
     }
+
+    deinit { release() }
 }
 
 /// `withUnsafeBytes` that keeps a typed error (the standard one rethrows `any Error`).

@@ -45,6 +45,8 @@ public final class SignalStore: Sendable {
         /// A flusher is draining the staged records for async callers.
         var flushing = false
         var waiters: [(sequence: UInt64, continuation: CheckedContinuation<SignalError?, Never>)] = []
+        /// ``close()`` was called: nothing more is staged.
+        var closed = false
     }
 
     struct Writer: ~Copyable {
@@ -57,6 +59,8 @@ public final class SignalStore: Sendable {
         var failure: SignalError?
         /// `fdatasync`s of record data so far (group commit shows as fewer syncs than appends).
         var syncs = 0
+        /// ``close()`` released the segment file.
+        var closed = false
     }
 
     /// Opens (or creates) the store in `configuration.directory`, recovering from a crash.
@@ -85,6 +89,38 @@ public final class SignalStore: Sendable {
         opened.index.activeReserve = configuration.segmentBytes + configuration.preallocationBytes
         index = Mutex(opened.index)
         try enforceRetention()
+    }
+
+    // MARK: Closing
+
+    static let closedError = SignalError(.storeClosed, "the store was closed; open a new SignalStore on the directory to use it again")
+
+    /// Makes every record staged so far durable, then releases the segment file and the
+    /// directory lock, so the directory can be opened again at once (here or by another process).
+    /// Idempotent. Afterwards appends, `records(in:)`, `forEachRecord(_:)` and
+    /// `enforceRetention()` throw `storeClosed`; `episodes()`, `statistics()` and `newEpisode()`
+    /// answer from memory. Without `close()`, the same happens when the last reference goes away.
+    ///
+    /// - Throws: `ioFailure` when the final flush failed (those records were not acknowledged;
+    ///   their callers got the same error).
+    public func close() throws(SignalError) {
+        staging.withLock { $0.closed = true }
+        let (end, failure) = writer.withLock { w -> (UInt64, SignalError?) in
+            guard !w.closed else { return (w.durableEnd, nil) }
+            if w.failure == nil { flushPending(&w) }
+            let failure = w.failure
+            w.closed = true
+            w.failure = failure ?? Self.closedError
+            w.active.release()
+            return (w.durableEnd, failure)
+        }
+        publish(durableEnd: end, failure: failure ?? Self.closedError)
+        lock.release()
+        if let failure { throw failure }
+    }
+
+    private func checkOpen() throws(SignalError) {
+        if staging.withLock({ $0.closed }) { throw Self.closedError }
     }
 
     // MARK: Appending
@@ -220,6 +256,7 @@ public final class SignalStore: Sendable {
         let maxEpisode = records.lazy.map(\.episode.rawValue).max()!
         let frameBytes = records.reduce(0) { $0 + LogFormat.frameHeaderSize + LogFormat.recordHeaderSize + $1.body.count }
         let headers = try staging.withLock { (s) throws(SignalError) -> [RecordHeader] in
+            guard !s.closed else { throw Self.closedError }
             var headers: [RecordHeader] = []
             headers.reserveCapacity(records.count)
             var steps: [EpisodeID: UInt32] = [:]
@@ -321,6 +358,7 @@ public final class SignalStore: Sendable {
     /// Deletes segments whose records are all out of the retention policy (called at open and
     /// on every segment rotation; call it to apply an age limit promptly).
     public func enforceRetention() throws(SignalError) {
+        try checkOpen()
         let now = configuration.clock()
         let deleted = index.withLock { $0.applyRetention(now: now) }
         for path in deleted { try FileIO.remove(path) }
@@ -341,6 +379,7 @@ public final class SignalStore: Sendable {
     ///
     /// - Throws: `corruptRecord` if a record's bytes changed since written, `wrongKey`, `ioFailure`.
     public func records(in episode: EpisodeID) throws(SignalError) -> [StoredRecord] {
+        try checkOpen()
         let now = configuration.clock()
         let locations = index.withLock { $0.visible(episode: episode, now: now) }
         return try read(locations)
@@ -348,6 +387,7 @@ public final class SignalStore: Sendable {
 
     /// Calls `body` with every visible record in sequence order, reading one segment at a time.
     public func forEachRecord(_ body: (StoredRecord) throws(SignalError) -> Void) throws(SignalError) {
+        try checkOpen()
         let now = configuration.clock()
         let locations = index.withLock { $0.visibleAll(now: now) }
         var start = 0

@@ -31,6 +31,14 @@ public struct SignalError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let storeLocked = Code(name: "storeLocked")
         /// A system call failed; the store refuses further writes until it is reopened.
         public static let ioFailure = Code(name: "ioFailure")
+        /// Tuning data or settings do not fit the model (empty batch, too long, token outside
+        /// the vocabulary, non-finite values).
+        public static let invalidTrainingData = Code(name: "invalidTrainingData")
+        /// Two parameter sets do not match (names or shapes), or a delta does not reproduce the
+        /// tuned parameters exactly.
+        public static let parameterMismatch = Code(name: "parameterMismatch")
+        /// The store was closed with ``SignalStore/close()``; open it again to use it.
+        public static let storeClosed = Code(name: "storeClosed")
         public var description: String { name }
     }
 
