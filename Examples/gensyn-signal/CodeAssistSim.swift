@@ -84,7 +84,7 @@ struct CodeAssistSimulation {
         func acceptance(_ parameters: ParameterSet) throws -> Double {
             var accepted = 0
             for (a, b) in heldOutPrompts {
-                let out = try complete(model, parameters, prompt: Self.prompt(a, b), stop: Self.end, limit: 5)
+                let out = try complete(model, parameters, prompt: Self.prompt(a, b), stop: Self.end, limit: 4)
                 if Self.accepts(Self.text(out), a, b) { accepted += 1 }
             }
             return Double(accepted) / Double(heldOutPrompts.count)
@@ -101,7 +101,7 @@ struct CodeAssistSimulation {
         for (k, (a, b)) in interaction.enumerated() {
             if k % 20 == 0 { episodes.append(recorder.newEpisode()) }
             let suggestions = try (0..<2).map { i in
-                Completion(text: Self.text(try complete(model, base, prompt: Self.prompt(a, b), stop: Self.end, limit: 5,
+                Completion(text: Self.text(try complete(model, base, prompt: Self.prompt(a, b), stop: Self.end, limit: 4,
                                                         sampling: .sample(temperature: 1), seed: seed &* 1_000_003 &+ UInt64(2 * k + i))))
             }
             let state = EditorState(words: [Self.words[a], Self.words[b]])
@@ -129,10 +129,14 @@ struct CodeAssistSimulation {
         // 3. Local DPO tuning from the base (the frozen reference).
         let (train, heldOutPairs) = try TuningSplit.split(pairs, heldOutFraction: 0.2, seed: seed &+ 1)
         var tuner = try PreferenceTuner(model: model, base: base,
-                                        configuration: TuningConfiguration(batchSize: 16, learningRate: 2e-3, beta: 0.5, seed: seed &+ 2))
+                                        configuration: TuningConfiguration(batchSize: 16, learningRate: 5e-4, beta: 0.1, seed: seed &+ 2))
         var acceptanceByEpoch = [before], lossByEpoch = [try tuner.metrics(heldOutPairs).loss]
+        // DPO alone drives the loss to 0 by lowering both completions; an epoch of behaviour
+        // cloning on the chosen completions after each DPO epoch keeps them likely (as in RPO).
+        let anchor = train.map { TokenizedExample(prompt: $0.prompt, completion: $0.chosen, weight: 1) }
         for epoch in 0..<8 {
             let loss = try tuner.dpoEpoch(train)
+            try tuner.behaviourCloningEpoch(anchor)
             let m = try tuner.metrics(heldOutPairs)
             acceptanceByEpoch.append(try acceptance(tuner.parameters))
             lossByEpoch.append(m.loss)

@@ -140,7 +140,7 @@ struct GridWorldSimulation {
         // 3. Reward-weighted behaviour cloning from the base.
         var tuner = try PreferenceTuner(model: model, base: base, configuration: TuningConfiguration(batchSize: 16, learningRate: 2e-3, seed: seed &+ 3))
         var agreementByEpoch = [before], lossByEpoch: [Double] = []
-        for epoch in 0..<6 {
+        for epoch in 0..<4 {
             lossByEpoch.append(Double(try tuner.behaviourCloningEpoch(examples)))
             agreementByEpoch.append(try agreement(model, tuner.parameters, episodes: heldOutEpisodes))
             progress("  BC epoch \(epoch + 1): loss \(String(format: "%.3f", lossByEpoch.last!)), held-out agreement \(agreementByEpoch.last!)")
