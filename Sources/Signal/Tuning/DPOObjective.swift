@@ -47,7 +47,7 @@ public struct DPOObjective: Sendable, Hashable {
         let tape = Tape()
         parameters.register(on: tape)
         let tokenLP = try batch.tokenLogProbabilities(model, tape)
-        let seqLP = try repOps { () throws(RepOpsError) in try tape.matmul(tape.constant(batch.selection()), tokenLP) }
+        let seqLP = try batch.sequenceSums(tape, tokenLP)
         let lp = tape.value(seqLP).scalars
         var margins = [Float](repeating: 0, count: n), preference = margins, z = margins
         for i in 0..<n {

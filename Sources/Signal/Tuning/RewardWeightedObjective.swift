@@ -37,16 +37,13 @@ public struct RewardWeightedObjective: Sendable, Hashable {
         parameters.register(on: tape)
         let tokenLP = try batch.tokenLogProbabilities(model, tape)
         let perToken = batch.completionLengths.map { 1 / Float($0) }
-        let means = try repOps { () throws(RepOpsError) in
-            try tape.value(tape.matmul(tape.constant(batch.selection(coefficients: perToken)), tokenLP)).scalars
-        }
+        let means = try tape.value(batch.sequenceSums(tape, tokenLP, coefficients: perToken)).scalars
         guard total > 0 else { return Evaluation(loss: 0, meanLogLikelihood: means, gradients: gradients ? try zeroGradients(parameters) : nil) }
         // Coefficient of example b: −w_b / (|w|₁ · len_b), spread over its completion tokens.
         let coefficients = (0..<examples.count).map { -weights[$0] / total * perToken[$0] }
+        let sums = try batch.sequenceSums(tape, tokenLP, coefficients: coefficients)
         let (loss, grads) = try repOps { () throws(RepOpsError) in
-            let row = try tape.matmul(
-                tape.constant(Tensor(shape: [1, examples.count], repeating: 1)),
-                tape.matmul(tape.constant(batch.selection(coefficients: coefficients)), tokenLP))
+            let row = try tape.matmul(tape.constant(Tensor(shape: [1, examples.count], repeating: 1)), sums)
             return (tape.value(row).scalars[0], gradients ? try tape.gradients(of: row).matching(parameters) : nil)
         }
         guard loss.isFinite else { throw SignalError(.invalidTrainingData, "behaviour-cloning loss is not finite (\(loss)); lower the learning rate") }

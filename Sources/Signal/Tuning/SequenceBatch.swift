@@ -44,16 +44,20 @@ struct SequenceBatch {
         }
     }
 
-    /// `[B, B·T]`: row `b` holds `coefficients[b] · mask[b]` in the columns of sequence `b`, so
-    /// `selection · tokenLogP` is each sequence's coefficient-weighted completion log p.
-    func selection(coefficients: [Float]? = nil) -> Tensor {
+    /// Each sequence's coefficient-weighted completion log p, `[B, 1]`, on `tape`:
+    /// `(reshape(tokenLogP, [B, T]) ⊙ (coefficient_b · mask)) · 1_T` — a constant weight matrix and a
+    /// matmul with ones, so padding and prompt positions contribute exactly 0 (no gather op needed).
+    func sequenceSums(_ tape: Tape, _ tokenLogP: Var, coefficients: [Float]? = nil) throws(SignalError) -> Var {
         let b = inputs.count, t = length
-        var s = [Float](repeating: 0, count: b * b * t)
+        var w = [Float](repeating: 0, count: b * t)
         for i in 0..<b {
             let c = coefficients?[i] ?? 1
-            for j in 0..<t where mask[i][j] != 0 { s[i * b * t + i * t + j] = c * mask[i][j] }
+            for j in 0..<t where mask[i][j] != 0 { w[i * t + j] = c }
         }
-        return try! Tensor(shape: [b, b * t], scalars: s)
+        return try repOps { () throws(RepOpsError) in
+            let weighted = try tape.mul(tape.reshape(tokenLogP, [b, t]), tape.constant(Tensor(shape: [b, t], scalars: w)))
+            return try tape.matmul(weighted, tape.constant(Tensor(shape: [t, 1], repeating: 1)))
+        }
     }
 
     /// Per-token log p `[B·T, 1]` of the targets under `parameters` (registered on `tape`).
@@ -67,8 +71,7 @@ struct SequenceBatch {
     func sequenceLogProbabilities(_ model: GPT, _ parameters: ParameterSet) throws(SignalError) -> [Float] {
         let tape = Tape()
         parameters.register(on: tape)
-        let lp = try tokenLogProbabilities(model, tape)
-        return try repOps { () throws(RepOpsError) in try tape.value(tape.matmul(tape.constant(selection()), lp)).scalars }
+        return try tape.value(sequenceSums(tape, tokenLogProbabilities(model, tape))).scalars
     }
 }
 
