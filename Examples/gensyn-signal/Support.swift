@@ -46,10 +46,13 @@ func renderChart(title: String, xLabel: String, series: [(label: String, color: 
     for v in stride(from: lo, through: hi + 1e-9, by: (hi - lo) / 4) {
         lines.append("<text x=\"\(num(pad - 6))\" y=\"\(num(py(v) + 4))\" text-anchor=\"end\">\(String(format: "%.2f", v))</text>")
     }
+    for i in 0..<n {
+        lines.append("<text x=\"\(num(px(i)))\" y=\"\(num(h - pad + 16))\" text-anchor=\"middle\">\(i)</text>")
+    }
     for (k, s) in series.enumerated() {
         let d = s.points.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(num(px($0.offset))) \(num(py($0.element)))" }.joined(separator: " ")
         lines.append("<path d=\"\(d)\" fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"2\"/>")
-        lines.append("<text x=\"\(num(w - pad - 150))\" y=\"\(num(pad + 16 * Double(k)))\" fill=\"\(s.color)\">\(s.label)</text>")
+        lines.append("<text x=\"\(num(w - pad - 200))\" y=\"\(num(pad + 48 + 16 * Double(k)))\" fill=\"\(s.color)\">\(s.label)</text>")
     }
     lines.append("</svg>")
     return lines.joined(separator: "\n") + "\n"
