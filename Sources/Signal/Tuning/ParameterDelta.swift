@@ -7,8 +7,9 @@ import RepOps
 /// `delta[name]` is `fl(tuned − base)` per element (Float32), the value peers average. Float
 /// subtraction can round, so `residual[name]` holds the exact rounding error
 /// (`tuned − base = delta + residual` exactly, by Knuth's TwoSum); it is stored only for tensors
-/// where some element rounded (usually none: `tuned − base` is exact whenever the two are
-/// within a factor of 2). ``applied(to:)`` computes `Float((Double(base) + Double(delta)) + Double(residual))`,
+/// where some element rounded (`tuned − base` is exact whenever the two are within a factor of 2;
+/// tuning from small initial weights usually moves some elements further, so expect most
+/// tensors of a freshly trained model to carry one). ``applied(to:)`` computes `Float((Double(base) + Double(delta)) + Double(residual))`,
 /// which reproduces the tuned parameters bitwise (checked when the delta is made).
 ///
 /// File: safetensors, F32, tensors `<name>` (delta) and `residual/<name>`; ``digest`` is
