@@ -5,11 +5,10 @@ import RepOps
 /// market) instead of its raw data.
 ///
 /// `delta[name]` is `fl(tuned − base)` per element (Float32), the value peers average. Float
-/// subtraction can round, so `residual[name]` holds the exact rounding error
-/// (`tuned − base = delta + residual` exactly, by Knuth's TwoSum); it is stored only for tensors
-/// where some element rounded (`tuned − base` is exact whenever the two are within a factor of 2;
-/// tuning from small initial weights usually moves some elements further, so expect most
-/// tensors of a freshly trained model to carry one). ``applied(to:)`` computes `Float((Double(base) + Double(delta)) + Double(residual))`,
+/// subtraction can round so far that `base + delta` misses `tuned` (a sign change, or a shrink
+/// far below the base's magnitude); for those elements `residual[name]` holds the exact rounding
+/// error (`tuned − base = delta + residual` exactly, by Knuth's TwoSum), 0 elsewhere, and the
+/// tensor is stored only when some element needs it. ``applied(to:)`` computes `Float((Double(base) + Double(delta)) + Double(residual))`,
 /// which reproduces the tuned parameters bitwise (checked when the delta is made).
 ///
 /// File: safetensors, F32, tensors `<name>` (delta) and `residual/<name>`; ``digest`` is
@@ -45,7 +44,9 @@ public struct ParameterDelta: Sendable, Equatable {
                 let a = t.scalars[i], c = -b.scalars[i]
                 let s = a + c, cc = s - a
                 hi[i] = s
-                lo[i] = (a - (s - cc)) + (c - cc)
+                // The residual is needed only where the delta alone does not land on `t`
+                // (typically a sign change or a shrink far below the base's magnitude).
+                if Float(Double(b.scalars[i]) + Double(s)).bitPattern != a.bitPattern { lo[i] = (a - (s - cc)) + (c - cc) }
             }
             delta[name] = try repOps { () throws(RepOpsError) in try Tensor(shape: t.shape, scalars: hi) }
             if lo.contains(where: { $0 != 0 }) {
