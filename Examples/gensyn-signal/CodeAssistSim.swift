@@ -126,17 +126,14 @@ struct CodeAssistSimulation {
         try store.close()
         progress("recorded \(records) interactions, extracted \(pairs.count) preference pairs")
 
-        // 3. Local DPO tuning from the base (the frozen reference).
+        // 3. Local DPO tuning from the base (the frozen reference). DPO alone drives its loss down by
+        // making both names unlikely; the chosen-NLL term (α = 1) keeps the chosen names likely.
         let (train, heldOutPairs) = try TuningSplit.split(pairs, heldOutFraction: 0.2, seed: seed &+ 1)
         var tuner = try PreferenceTuner(model: model, base: base,
-                                        configuration: TuningConfiguration(batchSize: 16, learningRate: 5e-4, beta: 0.1, seed: seed &+ 2))
+                                        configuration: TuningConfiguration(batchSize: 16, learningRate: 5e-4, beta: 0.1, chosenLikelihoodWeight: 1, seed: seed &+ 2))
         var acceptanceByEpoch = [before], lossByEpoch = [try tuner.metrics(heldOutPairs).loss]
-        // DPO alone drives the loss to 0 by lowering both completions; an epoch of behaviour
-        // cloning on the chosen completions after each DPO epoch keeps them likely (as in RPO).
-        let anchor = train.map { TokenizedExample(prompt: $0.prompt, completion: $0.chosen, weight: 1) }
         for epoch in 0..<8 {
             let loss = try tuner.dpoEpoch(train)
-            try tuner.behaviourCloningEpoch(anchor)
             let m = try tuner.metrics(heldOutPairs)
             acceptanceByEpoch.append(try acceptance(tuner.parameters))
             lossByEpoch.append(m.loss)

@@ -45,7 +45,8 @@ let numpyTuningOracle = """
             rc, rr = token_lp(R, p["prompt"], p["chosen"]).sum(), token_lp(R, p["prompt"], p["rejected"]).sum()
             h.append((pc - rc) - (pr - rr))
         h = np.array(h)
-        return np.logaddexp(0, -beta * h).mean(), h
+        nll = np.mean([-token_lp(P, p["prompt"], p["chosen"]).mean() for p in d["pairs"]])
+        return np.logaddexp(0, -beta * h).mean() + d["alpha"] * nll, h
     def bc(P):
         w = np.array([max(e["weight"], d["minimumWeight"]) for e in d["examples"]])
         lls = np.array([token_lp(P, e["prompt"], e["completion"]).mean() for e in d["examples"]])
@@ -112,14 +113,14 @@ struct TuningReferenceTests {
         TokenizedPreference(prompt: [0, 5, 4], chosen: [1], rejected: [6, 6]),
     ]
 
-    @Test(.enabled(if: PythonOracle.isAvailable), arguments: [Float(0.1), 2])
-    func dpoLossAndGradientMatchNumpy(beta: Float) throws {
+    @Test(.enabled(if: PythonOracle.isAvailable), arguments: [(Float(0.1), Float(0)), (2, 0), (0.5, 0.7)])
+    func dpoLossAndGradientMatchNumpy(beta: Float, alpha: Float) throws {
         let model = try GPT(Self.config)
         let reference = try Self.parameters(seed: 1), policy = try Self.parameters(seed: 2)
         let refLP = try DPOObjective.referenceLogProbabilities(model, parameters: reference, pairs: Self.pairs)
-        let eval = try DPOObjective(beta: beta).evaluate(model, parameters: policy, reference: refLP, pairs: Self.pairs)
+        let eval = try DPOObjective(beta: beta, chosenLikelihoodWeight: alpha).evaluate(model, parameters: policy, reference: refLP, pairs: Self.pairs)
         let (loss, margins, grads) = try runTuningOracle([
-            "mode": "dpo", "beta": Double(beta), "config": ["width": 8, "heads": 2, "layers": 1],
+            "mode": "dpo", "beta": Double(beta), "alpha": Double(alpha), "config": ["width": 8, "heads": 2, "layers": 1],
             "policy": tensorJSON(policy), "reference": tensorJSON(reference),
             "pairs": Self.pairs.map { ["prompt": $0.prompt, "chosen": $0.chosen, "rejected": $0.rejected] },
         ])

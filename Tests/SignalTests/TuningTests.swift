@@ -102,6 +102,7 @@ struct TuningTests {
         #expect(code { try tuner.behaviourCloningEpoch([TokenizedExample(prompt: [1], completion: [2], weight: .nan)]) } == .invalidTrainingData)
         #expect(code { _ = try DPOObjective(beta: 0).evaluate(tuner.model, parameters: tuner.parameters, reference: [(0, 0)], pairs: toyPairs(1, seed: 1)) } == .invalidTrainingData)
         #expect(code { _ = try DPOObjective().evaluate(tuner.model, parameters: tuner.parameters, reference: [], pairs: toyPairs(1, seed: 1)) } == .invalidTrainingData)
+        #expect(code { _ = try DPOObjective(chosenLikelihoodWeight: -1).evaluate(tuner.model, parameters: tuner.parameters, reference: [(0, 0)], pairs: toyPairs(1, seed: 1)) } == .invalidTrainingData)
         let other = try GPT(GPTConfig(vocabulary: 9, context: 8, width: 16, heads: 2, layers: 1))
         #expect(code { _ = try PreferenceTuner(model: other, base: tuner.base) } == .parameterMismatch)
         #expect(code { _ = try PreferenceTuner(model: tuner.model, base: tuner.base, configuration: TuningConfiguration(batchSize: 0)) } == .invalidConfiguration)

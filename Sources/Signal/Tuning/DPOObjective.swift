@@ -9,17 +9,26 @@ import RepOps
 /// differentiates the surrogate `Σ_i ∂L/∂h_i · (log πθ(c_i) − log πθ(r_i))` (coefficients held
 /// constant) on one RepOps tape. Every value is a fixed sequence of RepOps ops: bitwise
 /// reproducible for any thread count and ISA.
+///
+/// With `chosenLikelihoodWeight` α > 0 the loss adds `α · mean_i(−log πθ(c_i) / |c_i|)` (the chosen
+/// completions' per-token negative log-likelihood, as in RPO, Pang et al. 2024): DPO alone can
+/// reach a low loss by making both completions unlikely; the extra term keeps the chosen ones likely.
 public struct DPOObjective: Sendable, Hashable {
     /// Inverse temperature β (> 0): how far the policy may move from the reference.
     public var beta: Float
+    /// Weight α ≥ 0 of the chosen completions' negative log-likelihood (0: plain DPO).
+    public var chosenLikelihoodWeight: Float
 
-    /// DPO with `beta`.
-    public init(beta: Float = 0.1) { self.beta = beta }
+    /// DPO with `beta`, plus `chosenLikelihoodWeight` × the chosen completions' NLL.
+    public init(beta: Float = 0.1, chosenLikelihoodWeight: Float = 0) {
+        self.beta = beta
+        self.chosenLikelihoodWeight = chosenLikelihoodWeight
+    }
 
     /// One evaluation: the loss, per-pair margins and (when `gradients`) the gradient of the
     /// loss for every parameter.
     public struct Evaluation: Sendable {
-        /// `mean −log σ(β·h)`.
+        /// `mean −log σ(β·h)` (+ α · the chosen completions' mean per-token NLL).
         public var loss: Float
         /// `h_i` per pair.
         public var margins: [Float]
@@ -39,6 +48,9 @@ public struct DPOObjective: Sendable, Hashable {
         gradients: Bool = true
     ) throws(SignalError) -> Evaluation {
         guard beta > 0, beta.isFinite else { throw SignalError(.invalidTrainingData, "DPO β must be positive; got \(beta)") }
+        guard chosenLikelihoodWeight >= 0, chosenLikelihoodWeight.isFinite else {
+            throw SignalError(.invalidTrainingData, "DPO chosenLikelihoodWeight must be ≥ 0; got \(chosenLikelihoodWeight)")
+        }
         guard reference.count == pairs.count else {
             throw SignalError(.invalidTrainingData, "DPO: \(reference.count) reference values for \(pairs.count) pairs")
         }
@@ -56,16 +68,22 @@ public struct DPOObjective: Sendable, Hashable {
             z[i] = -beta * margins[i]
         }
         let zt = Tensor(z)
-        let loss = DPOObjective.softplus(zt).sum() / Float(n)
+        let alpha = chosenLikelihoodWeight
+        var loss = DPOObjective.softplus(zt).sum() / Float(n)
+        if alpha != 0 {
+            var nll: Float = 0
+            for i in 0..<n { nll -= lp[i] / Float(batch.completionLengths[i]) }
+            loss += alpha * (nll / Float(n))
+        }
         guard loss.isFinite else { throw SignalError(.invalidTrainingData, "DPO loss is not finite (\(loss)); lower the learning rate or β") }
         var grads: ParameterSet?
         if gradients {
-            // ∂L/∂log πθ(c_i) = −β·σ(z_i)/N, ∂L/∂log πθ(r_i) = +β·σ(z_i)/N.
+            // ∂L/∂log πθ(c_i) = −β·σ(z_i)/N − α/(N·|c_i|), ∂L/∂log πθ(r_i) = +β·σ(z_i)/N.
             let s = zt.sigmoid().scalars
             var c = [Float](repeating: 0, count: 2 * n)
             for i in 0..<n {
                 let g = beta * s[i] / Float(n)
-                c[i] = -g
+                c[i] = -g - alpha / (Float(n) * Float(batch.completionLengths[i]))
                 c[n + i] = g
             }
             grads = try repOps { () throws(RepOpsError) in

@@ -12,11 +12,17 @@ public struct TuningConfiguration: Sendable, Hashable, Codable {
     public var maxGradientNorm: Float?
     /// DPO's β.
     public var beta: Float
+    /// DPO's weight of the chosen completions' NLL (``DPOObjective/chosenLikelihoodWeight``; 0: plain DPO).
+    public var chosenLikelihoodWeight: Float
     /// Seeds the per-epoch shuffles.
     public var seed: UInt64
 
     /// A configuration.
-    public init(batchSize: Int = 16, learningRate: Float = 1e-3, weightDecay: Float = 0, maxGradientNorm: Float? = 1, beta: Float = 0.1, seed: UInt64 = 1) {
+    public init(
+        batchSize: Int = 16, learningRate: Float = 1e-3, weightDecay: Float = 0, maxGradientNorm: Float? = 1, beta: Float = 0.1,
+        chosenLikelihoodWeight: Float = 0, seed: UInt64 = 1
+    ) {
+        self.chosenLikelihoodWeight = chosenLikelihoodWeight
         self.batchSize = batchSize
         self.learningRate = learningRate
         self.weightDecay = weightDecay
@@ -85,8 +91,9 @@ public struct PreferenceTuner: Sendable {
             throw SignalError(.parameterMismatch, "the base parameters do not match the model (names or shapes differ); load the checkpoint the model was built for")
         }
         guard configuration.batchSize > 0, configuration.learningRate > 0, configuration.learningRate.isFinite,
-              configuration.beta > 0, configuration.beta.isFinite, configuration.weightDecay >= 0 else {
-            throw SignalError(.invalidConfiguration, "batch size, learning rate and β must be positive, weight decay ≥ 0; got \(configuration)")
+              configuration.beta > 0, configuration.beta.isFinite, configuration.weightDecay >= 0,
+              configuration.chosenLikelihoodWeight >= 0, configuration.chosenLikelihoodWeight.isFinite else {
+            throw SignalError(.invalidConfiguration, "batch size, learning rate and β must be positive, weight decay and chosenLikelihoodWeight ≥ 0; got \(configuration)")
         }
         self.model = model
         self.base = base
@@ -110,7 +117,7 @@ public struct PreferenceTuner: Sendable {
     @discardableResult
     public mutating func dpoEpoch(_ pairs: [TokenizedPreference]) throws(SignalError) -> Float {
         guard !pairs.isEmpty else { throw SignalError(.invalidTrainingData, "DPO needs at least one preference pair") }
-        let objective = DPOObjective(beta: configuration.beta)
+        let objective = DPOObjective(beta: configuration.beta, chosenLikelihoodWeight: configuration.chosenLikelihoodWeight)
         var total: Float = 0, count = 0
         for batch in shuffledBatches(pairs) {
             let eval = try objective.evaluate(model, parameters: parameters, reference: reference(batch), pairs: batch)
@@ -151,7 +158,8 @@ public struct PreferenceTuner: Sendable {
         steps += 1
     }
 
-    /// Held-out metrics of the current parameters on `pairs` (evaluated in batches, no update).
+    /// Held-out metrics of the current parameters on `pairs` (evaluated in batches, no update;
+    /// `loss` is the plain DPO loss, without the chosen-NLL term).
     public mutating func metrics(_ pairs: [TokenizedPreference]) throws(SignalError) -> PreferenceMetrics {
         guard !pairs.isEmpty else { throw SignalError(.invalidTrainingData, "metrics need at least one preference pair") }
         let objective = DPOObjective(beta: configuration.beta)
