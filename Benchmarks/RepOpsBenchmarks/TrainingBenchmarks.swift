@@ -27,6 +27,13 @@ enum TrainingBenchmarks {
                 ours: { var t = trainer; blackHole(try! t.step()) },
                 baseline: { var t = trainer; let sink = DigestSink(); blackHole(try! t.step(traceSink: sink)); blackHole(sink.fold) }))
         }
+        // The trace digest (multi-lane Keccak tree on the pool) vs the plain single-stream digest.
+        for (label, count) in [("128K", 32 * 1024), ("4M", 1024 * 1024)] {
+            guard let t = try? Tensor.randomNormal(shape: [count], seed: 3) else { continue }
+            out.append(Benchmark(
+                name: "trace_digest_\(label)", unit: "MB/s", work: Double(4 * count) / 1e6,
+                ours: { blackHole(t.traceDigest) }, baseline: { blackHole(t.digest) }))
+        }
         for (label, config) in sizes {
             guard let trainer = try? GPTTrainer(config: config, corpus: corpus, seed: 1) else { continue }
             let model = trainer.model, params = trainer.parameters

@@ -147,11 +147,11 @@ __attribute__((target("avx512f"))) static void km_hash8(const uint8_t *data, siz
     }
     const __m512i vidx = _mm512_loadu_si512((const void *)off), pidx = _mm512_loadu_si512((const void *)poff);
     KM_DECLARE_STATE;
-    size_t blocks = length / KM_RATE;
-    for (size_t k = 0; k < blocks; k++) KM_ABSORB(data + k * KM_RATE, vidx);
     uint8_t pad[8][KM_RATE];
     km_pad(pad, data, stride, length, lanes);
-    KM_ABSORB(&pad[0][0], pidx);
+    // One loop (one copy of the unrolled rounds): full blocks from the messages, then the pad.
+    size_t blocks = length / KM_RATE;
+    for (size_t k = 0; k <= blocks; k++) KM_ABSORB(k < blocks ? data + k * KM_RATE : &pad[0][0], k < blocks ? vidx : pidx);
     uint64_t words[4][8];
     _mm512_storeu_si512((void *)words[0], a00);
     _mm512_storeu_si512((void *)words[1], a01);
@@ -186,11 +186,11 @@ __attribute__((target("avx2"))) static void km_hash4(const uint8_t *data, size_t
     }
     const __m256i vidx = _mm256_loadu_si256((const __m256i *)off), pidx = _mm256_loadu_si256((const __m256i *)poff);
     KM_DECLARE_STATE;
-    size_t blocks = length / KM_RATE;
-    for (size_t k = 0; k < blocks; k++) KM_ABSORB(data + k * KM_RATE, vidx);
     uint8_t pad[4][KM_RATE];
     km_pad(pad, data, stride, length, lanes);
-    KM_ABSORB(&pad[0][0], pidx);
+    // One loop (one copy of the unrolled rounds): full blocks from the messages, then the pad.
+    size_t blocks = length / KM_RATE;
+    for (size_t k = 0; k <= blocks; k++) KM_ABSORB(k < blocks ? data + k * KM_RATE : &pad[0][0], k < blocks ? vidx : pidx);
     uint64_t words[4][8];
     _mm256_storeu_si256((__m256i *)words[0], a00);
     _mm256_storeu_si256((__m256i *)words[1], a01);

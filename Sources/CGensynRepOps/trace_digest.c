@@ -19,7 +19,7 @@
 
 // Chunks hashed together (one AVX-512 group; two AVX2 groups).
 #define GROUP 8
-#define MIN_PARALLEL_GROUPS 4
+#define MIN_PARALLEL_GROUPS 8
 
 static int has_nan_portable(const uint32_t *w, size_t n) {
     uint32_t any = 0;
