@@ -149,7 +149,7 @@ __attribute__((target("avx512f"))) static void km_hash8(const uint8_t *data, siz
     KM_DECLARE_STATE;
     uint8_t pad[8][KM_RATE];
     km_pad(pad, data, stride, length, lanes);
-    // One loop (one copy of the unrolled rounds): full blocks from the messages, then the pad.
+    // One loop (one copy of the round code): full blocks from the messages, then the pad.
     size_t blocks = length / KM_RATE;
     for (size_t k = 0; k <= blocks; k++) KM_ABSORB(k < blocks ? data + k * KM_RATE : &pad[0][0], k < blocks ? vidx : pidx);
     uint64_t words[4][8];
@@ -188,7 +188,7 @@ __attribute__((target("avx2"))) static void km_hash4(const uint8_t *data, size_t
     KM_DECLARE_STATE;
     uint8_t pad[4][KM_RATE];
     km_pad(pad, data, stride, length, lanes);
-    // One loop (one copy of the unrolled rounds): full blocks from the messages, then the pad.
+    // One loop (one copy of the round code): full blocks from the messages, then the pad.
     size_t blocks = length / KM_RATE;
     for (size_t k = 0; k <= blocks; k++) KM_ABSORB(k < blocks ? data + k * KM_RATE : &pad[0][0], k < blocks ? vidx : pidx);
     uint64_t words[4][8];
