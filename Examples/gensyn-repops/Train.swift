@@ -77,7 +77,8 @@ func runTrain(_ args: [String]) {
         fclose(f)
         let digest = checkpoint.digestHex
         if json {
-            print("{\"steps\": \(steps), \"final_loss\": \(losses.last!), \"first_loss\": \(losses[0]), \"parameters\": \(trainer.parameters.scalarCount), \"threads\": \(RepOps.threads), \"isa\": \(jsonString(RepOps.isa.rawValue)), \"checkpoint\": \(jsonString(out)), \"loss_curve\": \(jsonString(svg)), \"checkpoint_digest\": \(jsonString(digest))}")
+            let traceJSON = trace.map { "\"trace\": \(jsonString($0.path)), \"trace_records\": \($0.count), " } ?? ""
+            print("{\"steps\": \(steps), \"final_loss\": \(losses.last!), \"first_loss\": \(losses[0]), \"parameters\": \(trainer.parameters.scalarCount), \"threads\": \(RepOps.threads), \"isa\": \(jsonString(RepOps.isa.rawValue)), \"checkpoint\": \(jsonString(out)), \"loss_curve\": \(jsonString(svg)), \(traceJSON)\"checkpoint_digest\": \(jsonString(digest))}")
         } else {
             print("trained \(steps) steps (\(trainer.parameters.scalarCount) parameters): loss \(losses[0]) → \(losses.last!)")
             print("checkpoint \(out), loss curve \(svg)")

@@ -61,6 +61,7 @@ struct TrainCommandTests {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.trace"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/b.trace")) == bytes)
         let records = try TraceFile.read(path: dir + "/a.trace")
+        #expect(a["trace_records"] as? Int == records.count)
         #expect(Set(records.map(\.step)) == [0, 1, 2])
         #expect(records.contains { $0.outputShape.reduce(1, *) > 2048 }, "tree digests are exercised")
 

@@ -252,7 +252,8 @@ public final class TraceFileWriter: TraceSink {
     public var step = 0
     /// Records written so far.
     public private(set) var count = 0
-    let path: String
+    /// Where ``finish()`` puts the trace.
+    public let path: String
     let tmp: String
     private var file: UnsafeMutablePointer<FILE>?
     private var failure: TraceFileError?
