@@ -59,7 +59,7 @@ let package = Package(
             providers: [.apt(["libgmp-dev", "pkg-config"])]),
 
         // MARK: RepOps — deterministic ML. Hot loops in C with runtime ISA dispatch.
-        .target(name: "CGensynRepOps", path: "Sources/CGensynRepOps"),
+        .target(name: "CGensynRepOps", dependencies: ["CGensynKeccak"], path: "Sources/CGensynRepOps"),
         .target(name: "RepOps", dependencies: ["GensynPrimitives", "CGensynRepOps"]),
         // Opt-in fast, NON-deterministic backend on OpenBLAS.
         .target(name: "RepOpsBLAS", dependencies: ["RepOps", "CGensynOpenBLAS"]),
@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(name: "BenchmarkSupportTests", dependencies: ["BenchmarkSupport"]),
         .testTarget(name: "RepOpsTests", dependencies: ["RepOps", "RepOpsBLAS", "CGensynRepOps", "GensynTestSupport"]),
 
-        .testTarget(name: "RepOpsTrainingTests", dependencies: ["RepOps", "GensynPrimitives", "GensynTestSupport"]),
+        .testTarget(name: "RepOpsTrainingTests", dependencies: ["RepOps", "GensynPrimitives", "GensynTestSupport", "CGensynKeccak", "CGensynRepOps"]),
         .testTarget(name: "DelphiTests", dependencies: ["Delphi", "GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "VerdeTests", dependencies: ["Verde", "GensynTestSupport"]),
         // Child process for SignalTests' SIGKILL durability test.

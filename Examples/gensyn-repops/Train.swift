@@ -30,6 +30,7 @@ func lossCurveSVG(_ losses: [Float]) -> String {
 
 func runTrain(_ args: [String]) {
     var steps = 200, json = false, out = "repops-train.ckpt"
+    var tracePath: String?
     var i = 0
     while i < args.count {
         switch args[i] {
@@ -42,6 +43,10 @@ func runTrain(_ args: [String]) {
             i += 1
             guard i < args.count else { fail("train: --out needs a file path") }
             out = args[i]
+        case "--trace":
+            i += 1
+            guard i < args.count else { fail("train: --trace needs a file path") }
+            tracePath = args[i]
         default:
             fail("train: unknown option '\(args[i])'\n\(usage)")
         }
@@ -54,12 +59,16 @@ func runTrain(_ args: [String]) {
             config: config, corpus: ByteTokenizer().encode(TinyCorpus.text), seed: 1, batchSize: 8,
             schedule: WarmupCosineSchedule(peak: 1e-2, minimum: 1e-3, warmupSteps: min(20, steps / 10), totalSteps: steps))
         var losses: [Float] = []
+        // With --trace, every op of every step streams to the trace file (records without values).
+        let trace: TraceFileWriter? = try tracePath.map { try TraceFileWriter(path: $0) }
         for s in 0..<steps {
-            losses.append(try trainer.step())
+            trace?.step = s
+            losses.append(try trainer.step(traceSink: trace))
             let done = (s + 1) * 30 / steps
             writeStandardError("\r[\(String(repeating: "#", count: done))\(String(repeating: ".", count: 30 - done))] step \(s + 1)/\(steps) loss \(losses.last!)")
         }
         writeStandardError("\n")
+        try trace?.finish()
         let checkpoint = Checkpoint(trainer)
         try checkpoint.save(to: out)
         let svg = out + ".loss.svg"
@@ -68,10 +77,12 @@ func runTrain(_ args: [String]) {
         fclose(f)
         let digest = checkpoint.digestHex
         if json {
-            print("{\"steps\": \(steps), \"final_loss\": \(losses.last!), \"first_loss\": \(losses[0]), \"parameters\": \(trainer.parameters.scalarCount), \"threads\": \(RepOps.threads), \"isa\": \(jsonString(RepOps.isa.rawValue)), \"checkpoint\": \(jsonString(out)), \"loss_curve\": \(jsonString(svg)), \"checkpoint_digest\": \(jsonString(digest))}")
+            let traceJSON = trace.map { "\"trace\": \(jsonString($0.path)), \"trace_records\": \($0.count), " } ?? ""
+            print("{\"steps\": \(steps), \"final_loss\": \(losses.last!), \"first_loss\": \(losses[0]), \"parameters\": \(trainer.parameters.scalarCount), \"threads\": \(RepOps.threads), \"isa\": \(jsonString(RepOps.isa.rawValue)), \"checkpoint\": \(jsonString(out)), \"loss_curve\": \(jsonString(svg)), \(traceJSON)\"checkpoint_digest\": \(jsonString(digest))}")
         } else {
             print("trained \(steps) steps (\(trainer.parameters.scalarCount) parameters): loss \(losses[0]) → \(losses.last!)")
             print("checkpoint \(out), loss curve \(svg)")
+            if let trace, let tracePath { print("trace \(tracePath): \(trace.count) records") }
             print("checkpoint digest \(digest)")
         }
     } catch {

@@ -2,7 +2,8 @@
 //   digest [--json]   the canonical workload's per-op digests (identical for every
 //                     REPOPS_THREADS and REPOPS_ISA)
 //   bench [--json] …  RepOps benchmarks vs OpenBLAS/glibc (BenchmarkCommand options)
-//   train [--steps N] [--json]  tiny GPT on the bundled corpus; checkpoint digest
+//   train [--steps N] [--trace FILE] [--json]  tiny GPT on the bundled corpus; checkpoint digest
+//   trace-show FILE [--records]  summary (or every record) of a trace file
 //   math <fn>         fp32 bit patterns in, results out (one per line)
 import BenchmarkSupport
 import GensynPrimitives
@@ -21,7 +22,8 @@ func fail(_ message: String) -> Never {
 let usage = """
     usage: gensyn-repops digest [--json]
            gensyn-repops bench [--json] [--out FILE] [--filter TEXT] [--quick]
-           gensyn-repops train [--steps N] [--out FILE] [--json]
+           gensyn-repops train [--steps N] [--out FILE] [--trace FILE] [--json]
+           gensyn-repops trace-show FILE [--records]
            gensyn-repops math <fn>   (exp, log, tanh, erf, sigmoid, sqrt, rsqrt, gelu, gelu_tanh, silu)
     environment: REPOPS_THREADS=n (1...64), REPOPS_ISA=portable|avx2 — speed only, never results
     """
@@ -65,6 +67,8 @@ case "bench":
     }
 case "train":
     runTrain(Array(arguments.dropFirst()))
+case "trace-show":
+    runTraceShow(Array(arguments.dropFirst()))
 case "math":
     // Reads 8-hex-digit fp32 bit patterns per line on stdin, writes result bit patterns.
     guard arguments.count == 2 else { fail("usage: gensyn-repops math <fn>  (exp, log, tanh, erf, sigmoid, sqrt, rsqrt, gelu, gelu_tanh, silu)") }

@@ -31,12 +31,15 @@ struct TraceTests {
                 }
             }
             let out = try r.reexecute(values)
-            #expect(out.digest == r.outputDigest, "record \(r)")
+            #expect(out.traceDigest == r.outputDigest, "record \(r)")
             replayed += 1
         }
         #expect(replayed > 50)
-        // The streamed digest equals Keccak-256 of the canonical bytes (NaN included).
-        for r in records.prefix(40) { #expect(r.outputDigest == r.output.digest) }   // 83 for this model: every forward op and backward step
+        // Tensors of ≤ 2048 elements keep the plain digest of the canonical bytes (the tree above:
+        // TraceDigestTests).
+        let small = records.filter { $0.output.count <= 2048 }
+        #expect(small.count > 40)
+        for r in small { #expect(r.outputDigest == r.output.digest) }
     }
 
     @Test func aWholeTrainingStepWithClippingAndAdamWReplays() throws {
@@ -60,7 +63,7 @@ struct TraceTests {
             }
         }
         for r in records where !r.inputs.isEmpty {
-            #expect(try r.reexecute(r.inputs.map(resolve)).digest == r.outputDigest, "record \(r)")
+            #expect(try r.reexecute(r.inputs.map(resolve)).traceDigest == r.outputDigest, "record \(r)")
         }
         // The traced updates are the new parameters, in canonical name order.
         let updates = records.filter { $0.kind == "adamw.p" }
@@ -80,7 +83,7 @@ struct TraceTests {
             fatalError()
         }
         values[0] = values[0].scaled(by: 1.0001)
-        #expect(try r.reexecute(values).digest != r.outputDigest)
+        #expect(try r.reexecute(values).traceDigest != r.outputDigest)
     }
 
     @Test func tracingDoesNotChangeGradients() throws {

@@ -14,10 +14,10 @@ struct TrainCommandTests {
         return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }
 
-    func run(_ exe: String, _ env: [String: String], out: String) throws -> [String: Any] {
+    func run(_ exe: String, _ env: [String: String], out: String, extra: [String] = []) throws -> [String: Any] {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = ["train", "--steps", "3", "--out", out, "--json"]
+        p.arguments = ["train", "--steps", "3", "--out", out, "--json"] + extra
         p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
         let pipe = Pipe()
         p.standardOutput = pipe
@@ -46,5 +46,35 @@ struct TrainCommandTests {
         #expect(loaded.digestHex == digest)
         #expect(loaded.trainer.stepCount == 3)
         #expect(FileManager.default.fileExists(atPath: dir + "/a.ckpt.loss.svg"))
+    }
+
+    /// `--trace FILE` streams every op of every step; the file is byte-identical for every
+    /// REPOPS_THREADS and REPOPS_ISA (tree digests included), and `trace-show` summarises it.
+    @Test func traceFilesAreIdenticalForEveryThreadCountAndISA() throws {
+        let exe = try #require(Self.executable(), "build gensyn-repops first (swift build)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("repops-trace-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let a = try run(exe, ["REPOPS_THREADS": "1", "REPOPS_ISA": "portable"], out: dir + "/a.ckpt", extra: ["--trace", dir + "/a.trace"])
+        let b = try run(exe, ["REPOPS_THREADS": "2"], out: dir + "/b.ckpt", extra: ["--trace", dir + "/b.trace"])
+        #expect(a["checkpoint_digest"] as? String == b["checkpoint_digest"] as? String)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.trace"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/b.trace")) == bytes)
+        let records = try TraceFile.read(path: dir + "/a.trace")
+        #expect(a["trace_records"] as? Int == records.count)
+        #expect(Set(records.map(\.step)) == [0, 1, 2])
+        #expect(records.contains { $0.outputShape.reduce(1, *) > 2048 }, "tree digests are exercised")
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = ["trace-show", dir + "/a.trace"]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(text.hasPrefix("\(records.count) records in 3 steps"))
+        #expect(text.contains("adamw.p: \(records.filter { $0.kind == "adamw.p" }.count)"))
     }
 }

@@ -51,6 +51,17 @@ void gensyn_threads_set(int n);
 /// 1 if `REPOPS_THREADS` was set to something that is not an integer in 1...64.
 int gensyn_threads_env_invalid(void);
 
+// MARK: Trace digests (Docs/RepOps.md, "Traces").
+
+/// Keccak-256 of each `chunk_bytes`-byte piece (the last may be shorter) of the canonical bytes
+/// of x[0..<n) (little-endian bit patterns, every NaN as 0x7FC00000): writes 32 bytes per piece,
+/// ceil(4n / chunk_bytes) pieces, to `out`. Runs on up to `threads` pool threads (0: the current
+/// setting) with multi-lane Keccak `path` (a gensyn_keccak_multi_path; −1: portable when
+/// gensyn_isa_active() is portable, else the best). Results never depend on threads or path.
+/// Returns 0, or −1 (bad chunk size — not a positive multiple of 4 —, unsupported path, or
+/// out of memory).
+int gensyn_trace_chunk_digests_f32(const float *x, size_t n, size_t chunk_bytes, uint8_t *out, int threads, int path);
+
 // MARK: GEMM (Docs/RepOps.md, "GEMM").
 
 /// How each output element's FMA chain starts.

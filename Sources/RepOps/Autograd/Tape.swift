@@ -74,6 +74,8 @@ public final class Tape {
     var leafNames: [Int: String] = [:]
     /// Trace index of each leaf's final gradient (only while tracing).
     var gradientTrace: [Int: Int] = [:]
+    /// Chunk digests of the last few large traced outputs (``traceDigest(_:)``).
+    var recentChunkDigests: [(tensor: Tensor, chunks: [UInt8])] = []
 
     /// An empty tape; with `traceSink`, every op (forward, backward) is reported to it.
     public init(traceSink: (any TraceSink)? = nil) { self.traceSink = traceSink }
@@ -132,7 +134,7 @@ public final class Tape {
     func emit(_ kind: String, _ attributes: String, _ inputs: [TraceInput], _ output: Tensor, _ replay: TraceRecord.Replay) -> Int {
         let i = traceCount
         traceCount += 1
-        traceSink?.record(TraceRecord(index: i, kind: kind, attributes: attributes, inputs: inputs, output: output, outputDigest: output.traceDigest, replay: replay))
+        traceSink?.record(TraceRecord(index: i, kind: kind, attributes: attributes, inputs: inputs, output: output, outputDigest: traceDigest(output), replay: replay))
         return i
     }
 

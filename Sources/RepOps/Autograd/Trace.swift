@@ -28,7 +28,7 @@ public struct TraceRecord: Sendable, CustomStringConvertible {
     public let inputs: [TraceInput]
     /// The output value.
     public let output: Tensor
-    /// Keccak-256 of the output's canonical bytes.
+    /// The output's ``Tensor/traceDigest`` (Keccak-256; a chunk tree above 8 KiB).
     public let outputDigest: [UInt8]
     let replay: Replay
 
