@@ -120,7 +120,7 @@ let package = Package(
             name: "gensyn-delphi", dependencies: ["Delphi", "DelphiBenchmarks", "BenchmarkSupport"],
             path: "Examples/gensyn-delphi", exclude: ["scripts"]),
 
-        .executableTarget(name: "gensyn-verde", dependencies: ["Verde"], path: "Examples/gensyn-verde"),
+        .executableTarget(name: "gensyn-verde", dependencies: ["Verde", "RepOps"], path: "Examples/gensyn-verde"),
         .executableTarget(name: "gensyn-swarm", dependencies: ["Swarm", "SwarmGRPC"], path: "Examples/gensyn-swarm"),
 
 
@@ -137,7 +137,7 @@ let package = Package(
 
         .testTarget(name: "RepOpsTrainingTests", dependencies: ["RepOps", "GensynPrimitives", "GensynTestSupport"]),
         .testTarget(name: "DelphiTests", dependencies: ["Delphi", "GensynPrimitives", "GensynTestSupport"]),
-        .testTarget(name: "VerdeTests", dependencies: ["Verde", "GensynTestSupport"]),
+        .testTarget(name: "VerdeTests", dependencies: ["Verde", "RepOps", "GensynTestSupport"]),
         // Child process for SignalTests' SIGKILL durability test.
         .executableTarget(name: "signal-crash-writer", dependencies: ["Signal"], path: "Tests/signal-crash-writer"),
         .testTarget(name: "SignalTests", dependencies: ["Signal", "SignalCrypto", "GensynTestSupport"]),

@@ -1,0 +1,175 @@
+import GensynTestSupport
+import RepOps
+import Testing
+@testable import Verde
+
+/// A small real GPT job, trained once per process (honest) and shared by the tests.
+enum SmallGPT {
+    static let corpus = ByteTokenizer().encode(TinyCorpus.text)
+
+    static func job(steps: Int, seed: UInt64 = 3, interval: Int = 1) -> GPTJob {
+        GPTJob(config: GPTConfig(vocabulary: 256, context: 8, width: 8, heads: 2, layers: 1), corpus: corpus, seed: seed,
+               batchSize: 2, steps: steps, checkpointInterval: interval)
+    }
+
+    static let steps = 5
+    static let training = job(steps: steps)
+    nonisolated(unsafe) static let honest = try! GPTTraceSource(job: training)
+    nonisolated(unsafe) static let referee = try! GPTReexecutor(job: training)
+
+    /// Forward op indices of a step (before the gradient seed), and those whose output has their
+    /// first input's shape (skippable).
+    static func forwardOps(_ trace: StepTrace) -> (all: [Int], skippable: [Int]) {
+        let seed = trace.ops.firstIndex { $0.kind == "leaf" } ?? 0
+        let all = Array(0..<seed)
+        let skippable = all.filter { i in
+            guard case .op(let j)? = trace.ops[i].inputs.first else { return false }
+            return trace.ops[j].outputShape == trace.ops[i].outputShape
+        }
+        return (all, skippable)
+    }
+}
+
+@Suite("Verde on RepOps GPT training", .serialized)
+struct GPTDisputeTests {
+    @Test("every op of real steps re-executes, from uploaded inputs, to the digest the trace recorded")
+    func everyOpReplays() throws {
+        let source = SmallGPT.honest, referee = SmallGPT.referee
+        var kinds = Set<String>()
+        for step in [1, 2, SmallGPT.steps] {
+            let trace = try source.trace(step: step)
+            #expect(trace.ops.count == (try referee.opCount(step: step, job: source.job)))
+            for op in trace.ops {
+                referee.store.removeAll()
+                _ = try source.uploadInputs(step: step, op: op.index, to: referee.store)
+                let inputs = try op.inputs.map { input -> Digest in
+                    switch input {
+                    case .op(let j): return trace.ops[j].outputDigest
+                    case .checkpoint(let name): return try source.checkpoint(after: step - 1).opening(named: name).tensor.digest
+                    }
+                }
+                let digest = try referee.reexecute(op, inputs: inputs, step: step, job: source.job)
+                #expect(digest == op.outputDigest, "step \(step) op \(op.index) \(op.kind)")
+                kinds.insert(op.kind)
+            }
+            #expect(trace.checkpoint == (try source.checkpoint(after: step).root))
+        }
+        // Forward, backward, clipping, AdamW and the checkpoint all went through the referee.
+        for kind in ["matmul", "embedding", "crossEntropy", "vjp.matmul.0", "vjp.embedding.0", "gradSum", "globalNorm",
+                     "clip", "adamw.m", "adamw.v", "adamw.p", OpRecord.checkpointKind] {
+            #expect(kinds.contains(kind), "\(kind)")
+        }
+    }
+
+    @Test("the referee rejects a record that is not the program's op (other batch, other rate, other inputs)")
+    func programCheck() throws {
+        let source = SmallGPT.honest, referee = SmallGPT.referee
+        let trace = try source.trace(step: 2)
+        let other = try source.trace(step: 3)
+        for i in trace.ops.indices where trace.ops[i].attributes != other.ops[i].attributes {
+            var moved = other.ops[i]
+            moved.outputDigest = trace.ops[i].outputDigest
+            #expect(throws: VerdeError.self) {
+                try referee.reexecute(moved, inputs: Array(repeating: .zero, count: moved.inputs.count), step: 2, job: source.job)
+            }
+        }
+        var rewired = trace.ops[5]
+        rewired.inputs = rewired.inputs.map { _ in .op(0) }
+        if rewired != trace.ops[5] {
+            #expect(throws: VerdeError.self) {
+                try referee.reexecute(rewired, inputs: Array(repeating: .zero, count: rewired.inputs.count), step: 2, job: source.job)
+            }
+        }
+        // A missing input tensor is an error, not a guess.
+        referee.store.removeAll()
+        let matmul = trace.ops.first { $0.kind == "matmul" }!
+        #expect(throws: VerdeError.self) {
+            try referee.reexecute(matmul, inputs: Array(repeating: Digest.keccak([1]), count: matmul.inputs.count), step: 2,
+                                  job: source.job)
+        }
+    }
+
+    @Test("honest trainers on 1 or 2 threads and the portable or AVX2 path commit identically: no dispute")
+    func threadsAndISAs() throws {
+        let (threads, isa) = (RepOps.threads, RepOps.isa)
+        defer { RepOps.threads = threads; try? RepOps.select(isa) }
+        let job = SmallGPT.job(steps: 3, seed: 11)
+        var roots: [Digest] = []
+        var sources: [GPTTraceSource] = []
+        for (n, path) in [(1, RepOps.ISA.portable), (2, RepOps.bestISA), (2, .portable), (1, RepOps.bestISA)] {
+            RepOps.threads = n
+            try RepOps.select(path)
+            let source = try GPTTraceSource(job: job)
+            roots.append(source.commitment.root)
+            sources.append(source)
+        }
+        #expect(Set(roots).count == 1)
+        let outcome = LocalDispute.run(job: sources[0].job, a: sources[0], b: sources[1], reexecutor: try GPTReexecutor(job: job))
+        #expect(outcome.verdict.reason == .noDispute && outcome.verdict.winner == nil && outcome.rounds == 0)
+    }
+
+    /// Runs the dispute both ways round and checks the honest party wins at the true first divergence.
+    func check(_ fault: GPTFault, silentFrom round: Int? = nil) throws {
+        let honest = SmallGPT.honest, referee = SmallGPT.referee
+        let cheater = try GPTTraceSource(job: SmallGPT.training, fault: fault)
+        let truth = try LocalDispute.firstDivergence(honest, cheater)
+        guard let truth else {
+            // The fault changed nothing (e.g. a skipped op equal to its input): no dispute.
+            let outcome = LocalDispute.run(job: honest.job, a: honest, b: cheater, reexecutor: referee, store: referee.store)
+            #expect(outcome.verdict.reason == .noDispute, "\(fault)")
+            return
+        }
+        #expect(truth.step == fault.step, "\(fault)")
+        for honestSide in Disputant.allCases {
+            referee.store.removeAll()
+            let (a, b): (GPTTraceSource, GPTTraceSource) = honestSide == .a ? (honest, cheater) : (cheater, honest)
+            var behaviors: [Disputant: PartyBehavior] = [:]
+            if let round { behaviors[honestSide.other] = .silent(fromRound: round) }
+            let outcome = LocalDispute.run(job: honest.job, a: a, b: b, behaviors: behaviors, reexecutor: referee, store: referee.store)
+            #expect(outcome.verdict.winner == honestSide, "\(fault): \(outcome.verdict)")
+            #expect(outcome.verdict.losers == [honestSide.other], "\(fault)")
+            if round == nil {
+                #expect(outcome.verdict.step == truth.step && outcome.verdict.op == truth.op, "\(fault): \(outcome.verdict) vs \(truth)")
+                #expect(outcome.tensorBytes > 0 || outcome.verdict.reason != .wrongOutput)
+            } else {
+                #expect(outcome.verdict.reason == .timeout, "\(fault)")
+            }
+        }
+    }
+
+    @Test("bitflip at random steps and forward ops: the honest party wins at the first divergence", arguments: 0..<4)
+    func bitflip(seed: UInt64) throws {
+        var rng = SeededRandom(seed: 100 + seed)
+        let step = 1 + Int(rng.next() % UInt64(SmallGPT.steps))
+        let ops = SmallGPT.forwardOps(try SmallGPT.honest.trace(step: step)).all
+        try check(.bitflip(step: step, op: ops[Int(rng.next() % UInt64(ops.count))]))
+    }
+
+    @Test("skip at random steps and ops", arguments: 0..<3)
+    func skip(seed: UInt64) throws {
+        var rng = SeededRandom(seed: 200 + seed)
+        let step = 1 + Int(rng.next() % UInt64(SmallGPT.steps))
+        let ops = SmallGPT.forwardOps(try SmallGPT.honest.trace(step: step)).skippable
+        try check(.skip(step: step, op: ops[Int(rng.next() % UInt64(ops.count))]))
+    }
+
+    @Test("a lie in one committed output digest, at random steps and any op (backward, AdamW, checkpoint)", arguments: 0..<4)
+    func lie(seed: UInt64) throws {
+        var rng = SeededRandom(seed: 300 + seed)
+        let step = 1 + Int(rng.next() % UInt64(SmallGPT.steps))
+        let count = try SmallGPT.referee.opCount(step: step, job: SmallGPT.honest.job)
+        let op = seed == 0 ? count - 1 : Int(rng.next() % UInt64(count))
+        try check(.lie(step: step, op: op))
+    }
+
+    @Test("a wrong data batch and a wrong learning rate lose on the program check", arguments: [1, 3, 5])
+    func batchAndRate(step: Int) throws {
+        try check(.batch(step: step))
+        try check(.learningRate(step: step, factor: 2))
+    }
+
+    @Test("a cheater that stops answering loses by timeout", arguments: [1, 4, 9])
+    func silent(round: Int) throws {
+        try check(.lie(step: 2, op: 40), silentFrom: round)
+    }
+}
