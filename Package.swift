@@ -89,7 +89,7 @@ let package = Package(
             dependencies: ["BenchmarkSupport", "RepOps", "CGensynRepOps", "CGensynOpenBLAS"],
             path: "Benchmarks/RepOpsBenchmarks"),
         .target(name: "DelphiBenchmarks", dependencies: ["BenchmarkSupport", "Delphi"], path: "Benchmarks/DelphiBenchmarks"),
-        .target(name: "VerdeBenchmarks", dependencies: ["BenchmarkSupport", "Verde"], path: "Benchmarks/VerdeBenchmarks"),
+        .target(name: "VerdeBenchmarks", dependencies: ["BenchmarkSupport", "Verde", "RepOps"], path: "Benchmarks/VerdeBenchmarks"),
         .target(
             name: "SignalBenchmarks", dependencies: ["BenchmarkSupport", "Signal"],
             path: "Benchmarks/SignalBenchmarks"),

@@ -1,3 +1,4 @@
+import Foundation
 import GensynTestSupport
 import RepOps
 import Testing
@@ -172,4 +173,99 @@ struct GPTDisputeTests {
     func silent(round: Int) throws {
         try check(.lie(step: 2, op: 40), silentFrom: round)
     }
+}
+
+@Suite("Verde messages in Chain's ABI encoding")
+struct ABIEncodingTests {
+    /// Every message of a real GPT dispute, both directions, and the verdict.
+    static func transcript() throws -> (questions: [RefereeMessage], answers: [PartyMessage], verdict: Verdict) {
+        let honest = SmallGPT.honest, referee = SmallGPT.referee
+        let cheater = try GPTTraceSource(job: SmallGPT.training, fault: .lie(step: 3, op: 7))
+        var r = DisputeReferee(job: honest.job, rootA: honest.commitment.root, rootB: cheater.commitment.root, timeout: 4,
+                               reexecutor: referee)
+        var responders = [DisputeResponder(source: honest), DisputeResponder(source: cheater)]
+        var questions: [RefereeMessage] = [], answers: [PartyMessage] = []
+        var actions = r.start(now: 0)
+        var now: UInt64 = 0
+        while case .send(let question, _)? = actions.first {
+            questions.append(question)
+            now += 1
+            actions = []
+            for (i, party) in Disputant.allCases.enumerated() {
+                if case .openOp(_, let step, let op) = question {
+                    _ = try [honest, cheater][i].uploadInputs(step: step, op: op, to: referee.store)
+                }
+                let response = responders[i].respond(to: question)
+                let answer = try #require(response)
+                answers.append(answer)
+                actions += r.receive(answer, from: party, now: now)
+            }
+        }
+        guard case .rule(let verdict)? = actions.first else { throw VerdeError(.invalidValue, "no ruling") }
+        return (questions, answers, verdict)
+    }
+
+    @Test("messages round-trip through Chain's ABI codec; verdicts and slashing records equal their word encoding")
+    func roundTrip() throws {
+        let (questions, answers, verdict) = try Self.transcript()
+        #expect(verdict.winner == .a)
+        #expect(answers.contains { if case .evidence = $0 { true } else { false } })
+        for q in questions { #expect(try RefereeMessage(abiEncoded: q.abiEncoded) == q) }
+        for a in answers { #expect(try PartyMessage(abiEncoded: a.abiEncoded) == a) }
+        #expect(verdict.abiEncoded == verdict.encoded)
+        #expect(try Verdict(abiEncoded: verdict.abiEncoded) == verdict)
+        let addresses: [Disputant: PartyAddress] = [.a: try PartyAddress(bytes: Array(1...20)), .b: try PartyAddress(bytes: Array(21...40))]
+        let record = try #require(SlashingRecord(verdict: verdict, addresses: addresses))
+        #expect(record.abiEncoded == record.encoded)
+        #expect(try SlashingRecord(abiEncoded: record.abiEncoded) == record)
+    }
+
+    @Test("ABI decoding rejects truncated, garbage and out-of-range input with a typed error")
+    func rejects() throws {
+        let (questions, answers, _) = try Self.transcript()
+        var rng = SeededRandom(seed: 9)
+        for message in answers.prefix(3) + answers.suffix(2) {
+            let bytes = message.abiEncoded
+            #expect(throws: VerdeError.self) { try PartyMessage(abiEncoded: Array(bytes.dropLast(32))) }
+            #expect(throws: VerdeError.self) { try PartyMessage(abiEncoded: rng.bytes(bytes.count)) }
+        }
+        var bad = questions[0].abiEncoded
+        bad[31] = 7  // tag 7
+        #expect(throws: VerdeError.self) { try RefereeMessage(abiEncoded: bad) }
+    }
+
+    @Test("eth_abi decodes every message with the declared types and re-encodes the same bytes")
+    func ethABI() throws {
+        let (questions, answers, verdict) = try Self.transcript()
+        var lines: [String] = []
+        for q in questions { lines.append("\(RefereeMessage.fieldTypes.map(\.description).joined(separator: ";")) \(hexString(q.abiEncoded))") }
+        for a in answers {
+            lines.append("\(PartyMessage.fieldTypes.map(\.description).joined(separator: ";")) \(hexString(a.abiEncoded))")
+            if case .evidence(_, let e) = a {
+                lines.append("\(OpEvidence.fieldTypes.map(\.description).joined(separator: ";")) \(hexString(e.abiEncoded))")
+            }
+        }
+        lines.append("\(Verdict.fieldTypes.map(\.description).joined(separator: ";")) \(hexString(verdict.abiEncoded))")
+        let output = try PythonOracle.run("""
+            import sys, eth_abi
+            ok = 0
+            for line in sys.stdin.read().split("\\n"):
+                if not line: continue
+                types, data = line.split(" ")
+                types = types.split(";")
+                raw = bytes.fromhex(data)
+                assert eth_abi.encode(types, eth_abi.decode(types, raw)) == raw, types
+                ok += 1
+            print(ok)
+            """, input: lines.joined(separator: "\n"))
+        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "\(lines.count)")
+    }
+}
+
+func hexString(_ bytes: [UInt8]) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count * 2)
+    for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+    return String(decoding: out, as: UTF8.self)
 }

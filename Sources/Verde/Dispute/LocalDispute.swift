@@ -24,6 +24,8 @@ public struct DisputeOutcome: Sendable {
     public var refereeSeconds: Double
     /// Bytes of input tensors the parties uploaded for the re-execution (not in ``bytes``).
     public var tensorBytes: Int = 0
+    /// Bytes of every message in the ABI encoding a contract would carry (``ABIRepresentable``).
+    public var abiBytes: Int = 0
 }
 
 /// Runs a dispute in memory: the referee state machine, two responders and a logical clock
@@ -40,7 +42,7 @@ public enum LocalDispute {
             job: job, rootA: a.commitment.root, rootB: b.commitment.root, timeout: timeout, reexecutor: reexecutor)
         var responders: [Disputant: DisputeResponder] = [.a: DisputeResponder(source: a), .b: DisputeResponder(source: b)]
         var now: UInt64 = 0
-        var bytes = 0, questionBytes = 0, largest = 0, tensorBytes = 0
+        var bytes = 0, questionBytes = 0, largest = 0, tensorBytes = 0, abiBytes = 0
         let clock = ContinuousClock()
         var refereeTime = Duration.zero
         func timed(_ body: () -> [DisputeAction]) -> [DisputeAction] {
@@ -58,10 +60,11 @@ public enum LocalDispute {
                     return DisputeOutcome(verdict: verdict, rounds: referee.round, bytes: bytes, questionBytes: questionBytes,
                                           largestMessage: largest,
                                           refereeSeconds: Double(c.seconds) + Double(c.attoseconds) * 1e-18,
-                                          tensorBytes: tensorBytes)
+                                          tensorBytes: tensorBytes, abiBytes: abiBytes)
                 case .send(let question, let party):
                     let size = question.encoded.count
                     bytes += size; questionBytes += size; largest = max(largest, size)
+                    abiBytes += question.abiEncoded.count
                     guard var answer = responders[party]!.respond(to: question) else { continue }
                     switch behaviors[party] ?? .honest {
                     case .honest: break
@@ -75,6 +78,7 @@ public enum LocalDispute {
                     }
                     let size2 = answer.encoded.count
                     bytes += size2; largest = max(largest, size2)
+                    abiBytes += answer.abiEncoded.count
                     now += 1
                     next += timed { referee.receive(answer, from: party, now: now) }
                 }
