@@ -2,7 +2,7 @@
 // --workload synthetic, on the cheap synthetic workload used for 16k-step scale studies).
 //
 // gensyn-verde dispute --steps N --fault <kind>[:step[:op]] [--seed S] [--json]
-//   [--workload gpt|synthetic] [--width W] [--layers L] [--context T] [--params P]
+//   [--workload gpt|eval|synthetic] [--width W] [--layers L] [--context T] [--params P]
 //   kinds: bitflip, batch, lr, skip, lie, silent, none
 import RepOps
 import Verde
@@ -17,11 +17,12 @@ struct UsageError: Error, CustomStringConvertible {
 
 let usage = """
 usage: gensyn-verde dispute --steps N --fault <kind>[:step[:op]] [--seed S] [--json]
-                            [--workload gpt|synthetic] [--width W] [--layers L] [--context T] [--params P]
+                            [--workload gpt|eval|synthetic] [--width W] [--layers L] [--context T] [--params P]
   Trains a small RepOps GPT twice (honest party A, cheater B with the fault), runs the dispute, reports.
   kinds: bitflip, batch, lr, skip, lie, silent, none (step/op drawn from the seed when omitted;
-  bitflip and skip take a forward op). --workload synthetic: the SYNTHETIC digest-only workload
-  (--params P tensors) for very long jobs.
+  bitflip and skip take a forward op). --workload eval: an inference/eval job (each step is the
+  model's forward pass scoring one batch, as a judge scores an answer; lr does not apply).
+  --workload synthetic: the SYNTHETIC digest-only workload (--params P tensors) for very long jobs.
 """
 
 struct Options {
@@ -33,6 +34,7 @@ struct Options {
     var params = 8
     var json = false
     var synthetic = false
+    var evaluation = false
     var width = 16, layers = 1, context = 16
 
     init(_ arguments: [String]) throws {
@@ -57,8 +59,11 @@ struct Options {
             case "--context": context = try int(flag, value(flag), min: 2)
             case "--workload":
                 let w = try value(flag)
-                guard w == "gpt" || w == "synthetic" else { throw UsageError(description: "--workload: expected gpt or synthetic") }
+                guard ["gpt", "eval", "synthetic"].contains(w) else {
+                    throw UsageError(description: "--workload: expected gpt, eval or synthetic")
+                }
                 synthetic = w == "synthetic"
+                evaluation = w == "eval"
             case "--seed":
                 let text = try value(flag)
                 guard let s = UInt64(text) else { throw UsageError(description: "--seed: '\(text)' is not an unsigned integer") }
@@ -145,9 +150,13 @@ struct Draws {
 func runGPT(_ options: Options) throws {
     let corpus = ByteTokenizer().encode(TinyCorpus.text)
     let heads = options.width % 2 == 0 ? 2 : 1
-    let job = GPTJob(
+    var job = GPTJob(
         config: GPTConfig(vocabulary: 256, context: options.context, width: options.width, heads: heads, layers: options.layers),
         corpus: corpus, seed: options.seed, batchSize: 4, steps: options.steps)
+    job.evaluation = options.evaluation
+    if options.evaluation && options.faultKind == "lr" {
+        throw UsageError(description: "--fault lr: an eval job has no learning rate")
+    }
     var draw = Draws(seed: options.seed)
     let clock = ContinuousClock()
     let progressEvery = max(1, options.steps / 8)
@@ -159,12 +168,21 @@ func runGPT(_ options: Options) throws {
     var plain = try job.trainer()
     let t0 = clock.now
     let timedSteps = min(options.steps, 4)
-    for _ in 0..<timedSteps { try plain.step() }
+    for s in 0..<timedSteps {
+        if options.evaluation {
+            let (x, y) = plain.batcher.batch(step: s)
+            let tape = Tape()
+            plain.parameters.register(on: tape)
+            _ = try plain.model.loss(tape, inputs: x, targets: y)
+        } else {
+            try plain.step()
+        }
+    }
     let stepSeconds = seconds(clock.now - t0) / Double(timedSteps)
 
     let step = options.faultStep ?? 1 + draw(options.steps)
     let trace = try honest.trace(step: step)
-    let seed = trace.ops.firstIndex { $0.kind == "leaf" } ?? 0
+    let seed = trace.ops.firstIndex { $0.kind == "leaf" } ?? trace.ops.count - 1
     let forward = Array(0..<seed)
     let skippable = forward.filter { i in
         guard case .op(let j)? = trace.ops[i].inputs.first else { return false }
@@ -177,6 +195,7 @@ func runGPT(_ options: Options) throws {
             }
             return k
         }
+        guard !allowed.isEmpty else { throw UsageError(description: "step \(step) has no op that is \(what)") }
         return allowed[draw(allowed.count)]
     }
     let fault: GPTFault? = switch options.faultKind {
@@ -207,7 +226,7 @@ func runGPT(_ options: Options) throws {
     if let s = outcome.verdict.step, let k = outcome.verdict.op { opKind = try honest.trace(step: s).ops[k].kind }
     let c = job.config
     Report(
-        workload: "RepOps GPT (vocabulary 256, context \(c.context), width \(c.width), \(c.layers) layer(s), batch \(job.batchSize)), traced",
+        workload: (options.evaluation ? "RepOps GPT forward-only eval" : "RepOps GPT training") + " (vocabulary 256, context \(c.context), width \(c.width), \(c.layers) layer(s), batch \(job.batchSize)), traced",
         fault: options.faultKind, faultDescription: (fault.map { "\($0)" } ?? "none") + (options.faultKind == "silent" ? " + stops answering" : ""),
         truth: truth, outcome: outcome, opKind: opKind, stepSeconds: stepSeconds, jobSeconds: honest.trainingSeconds,
         shape: "\(options.steps) steps × \(trace.ops.count) ops, seed \(options.seed), id \(honest.job.digest)"

@@ -21,7 +21,7 @@ enum SmallGPT {
     /// Forward op indices of a step (before the gradient seed), and those whose output has their
     /// first input's shape (skippable).
     static func forwardOps(_ trace: StepTrace) -> (all: [Int], skippable: [Int]) {
-        let seed = trace.ops.firstIndex { $0.kind == "leaf" } ?? 0
+        let seed = trace.ops.firstIndex { $0.kind == "leaf" } ?? trace.ops.count - 1
         let all = Array(0..<seed)
         let skippable = all.filter { i in
             guard case .op(let j)? = trace.ops[i].inputs.first else { return false }
@@ -167,6 +167,37 @@ struct GPTDisputeTests {
     func batchAndRate(step: Int) throws {
         try check(.batch(step: step))
         try check(.learningRate(step: step, factor: 2))
+    }
+
+    @Test("eval disputes: a judge's forward pass scoring batches; a wrong score loses at the first diverging op",
+          arguments: 0..<3)
+    func evaluation(seed: UInt64) throws {
+        var job = SmallGPT.job(steps: 6, seed: 21)
+        job.evaluation = true
+        #expect(try job.spec().digest != SmallGPT.job(steps: 6, seed: 21).spec().digest)
+        let honest = try GPTTraceSource(job: job), referee = try GPTReexecutor(job: job)
+        // Forward ops only, then the checkpoint op; the parameters are carried over unchanged.
+        let trace = try honest.trace(step: 2)
+        #expect(!trace.ops.contains { $0.kind.hasPrefix("vjp.") || $0.kind.hasPrefix("adamw.") })
+        #expect(try honest.checkpoint(after: 3).opening(named: "lm_head.weight").tensor.digest
+                == (try honest.checkpoint(after: 0).opening(named: "lm_head.weight").tensor.digest))
+        #expect(try honest.checkpoint(after: 3).opening(named: GPTJob.scoreName).tensor.digest
+                != (try honest.checkpoint(after: 2).opening(named: GPTJob.scoreName).tensor.digest))
+        var rng = SeededRandom(seed: 400 + seed)
+        let step = 1 + Int(rng.next() % 6)
+        let forward = SmallGPT.forwardOps(trace).all
+        let faults: [GPTFault] = [
+            .bitflip(step: step, op: forward[Int(rng.next() % UInt64(forward.count))]),
+            .lie(step: step, op: Int(rng.next() % UInt64(trace.ops.count))), .batch(step: step),
+        ]
+        for fault in faults {
+            let cheater = try GPTTraceSource(job: job, fault: fault)
+            let truth = try #require(try LocalDispute.firstDivergence(honest, cheater))
+            referee.store.removeAll()
+            let outcome = LocalDispute.run(job: honest.job, a: cheater, b: honest, reexecutor: referee, store: referee.store)
+            #expect(outcome.verdict.winner == .b && outcome.verdict.losers == [.a], "\(fault): \(outcome.verdict)")
+            #expect(outcome.verdict.step == truth.step && outcome.verdict.op == truth.op, "\(fault)")
+        }
     }
 
     @Test("a cheater that stops answering loses by timeout", arguments: [1, 4, 9])

@@ -16,6 +16,9 @@ import RepOps
 /// ```
 public struct GPTJob: Sendable {
     static let magic = Array("verde-repops-gpt-v1".utf8)
+    static let evaluationMagic = Array("verde-repops-gpt-eval-v1".utf8)
+    /// The checkpoint tensor an evaluation step produces.
+    public static let scoreName = "score"
 
     /// Model sizes.
     public var config: GPTConfig
@@ -35,6 +38,11 @@ public struct GPTJob: Sendable {
     public var steps: Int
     /// Steps between kept full checkpoints (a party replays from the nearest one to answer).
     public var checkpointInterval: Int
+    /// An inference / eval job instead of training: step `s` is the model's forward pass alone,
+    /// scoring batch `s` (its mean cross-entropy, the checkpoint tensor `score`, e.g. a judge
+    /// model's score of an answer); the parameters never change. The same op-level dispute
+    /// settles who computed a score wrongly.
+    public var evaluation = false
 
     /// A job.
     public init(
@@ -65,22 +73,25 @@ public struct GPTJob: Sendable {
         }
     }
 
-    /// The named tensors of `trainer`'s checkpoint: parameters and AdamW moments (zeros before the
-    /// first step), in canonical (UTF-8 byte) name order.
-    public static func checkpointTensors(_ trainer: GPTTrainer) -> [(name: String, tensor: Tensor)] {
+    /// The named tensors of `trainer`'s checkpoint before a step, in canonical (UTF-8 byte) name
+    /// order: parameters and AdamW moments (zeros before the first step); for an evaluation job,
+    /// parameters and a zero `score` (every step overwrites it).
+    public func checkpointTensors(_ trainer: GPTTrainer) -> [(name: String, tensor: Tensor)] {
         var out: [(String, Tensor)] = []
         for name in trainer.parameters.names {
             let p = trainer.parameters[name]!
-            let zeros = (try? Tensor(shape: p.shape, repeating: 0)) ?? p
             out.append((name, p))
+            if evaluation { continue }
+            let zeros = (try? Tensor(shape: p.shape, repeating: 0)) ?? p
             out.append(("adamw.m/" + name, trainer.optimizer.m[name] ?? zeros))
             out.append(("adamw.v/" + name, trainer.optimizer.v[name] ?? zeros))
         }
+        if evaluation { out.append((GPTJob.scoreName, Tensor(scalar: 0))) }
         return out.sorted { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
     }
 
-    /// The checkpoint commitment of `trainer`'s state.
-    public static func checkpoint(_ trainer: GPTTrainer) throws(VerdeError) -> CheckpointCommitment {
+    /// The checkpoint commitment of `trainer`'s state (before any step of an evaluation job).
+    public func checkpoint(_ trainer: GPTTrainer) throws(VerdeError) -> CheckpointCommitment {
         try CheckpointCommitment(tensors: checkpointTensors(trainer).map { NamedTensor(name: $0.name, digest: Digest(trace: $0.tensor)) })
     }
 
@@ -89,7 +100,7 @@ public struct GPTJob: Sendable {
     /// - Throws: ``VerdeError`` when the job is invalid.
     public func spec() throws(VerdeError) -> JobSpec {
         var config = WordWriter()
-        config.write(bytes: GPTJob.magic)
+        config.write(bytes: evaluation ? GPTJob.evaluationMagic : GPTJob.magic)
         for v in [self.config.vocabulary, self.config.context, self.config.width, self.config.heads, self.config.layers,
                   self.config.hidden, batchSize] { config.write(v) }
         var order = WordWriter()
@@ -104,7 +115,7 @@ public struct GPTJob: Sendable {
         }
         return try JobSpec(
             modelConfig: config.bytes, dataOrder: order.bytes, seed: seed, hyperparameters: hyper.bytes, steps: steps,
-            checkpointInterval: checkpointInterval, initialCheckpoint: GPTJob.checkpoint(trainer()).root)
+            checkpointInterval: checkpointInterval, initialCheckpoint: checkpoint(trainer()).root)
     }
 
     /// Keccak-256 over the corpus tokens, one word each.

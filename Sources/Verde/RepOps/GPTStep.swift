@@ -42,6 +42,8 @@ struct GPTStepTrace: Sendable {
     /// RepOps' records, index-aligned with `ops` where RepOps emitted the op (nil: a clip record
     /// Verde added because the gradient norm was within the threshold).
     var replays: [TraceRecord?]
+    /// The checkpoint after the step (the checkpoint op's tensors).
+    var checkpoint: [NamedTensor]
 }
 
 /// Records a step and applies a bitflip or skip to one forward op's output.
@@ -73,7 +75,7 @@ final class FaultingSink: TraceOutputFilter {
 enum GPTStep {
     /// Runs the next step of `trainer` traced, with `fault` if it applies to `step` (1-based).
     static func run(_ trainer: inout GPTTrainer, job: GPTJob, step: Int, fault: GPTFault?) throws(VerdeError) -> GPTStepTrace {
-        let before = GPTJob.checkpointTensors(trainer)
+        let before = job.checkpointTensors(trainer)
         let active = fault?.step == step ? fault : nil
         var target: Int?, skip = false
         switch active {
@@ -84,6 +86,14 @@ enum GPTStep {
         let sink = FaultingSink(target: target, skip: skip)
         do {
             switch active {
+            case _ where job.evaluation:
+                // Inference: the forward pass alone, on this step's batch (another one for a batch fault).
+                let corpus = active == .batch(step: step) ? Array(job.corpus.dropFirst()) + [job.corpus[0]] : job.corpus
+                let batcher = try TokenBatcher(tokens: corpus, batchSize: job.batchSize, context: job.config.context, seed: job.seed)
+                let tape = Tape(traceSink: sink)
+                trainer.parameters.register(on: tape)
+                let (x, y) = batcher.batch(step: step - 1)
+                _ = try trainer.model.loss(tape, inputs: x, targets: y)
             case .batch?:
                 // The same state on a shifted corpus draws other batches; back to the job's corpus after.
                 let shifted = Array(job.corpus.dropFirst()) + [job.corpus[0]]
@@ -104,7 +114,9 @@ enum GPTStep {
         } catch {
             throw VerdeError(.invalidValue, "RepOps step \(step) failed: \(error)")
         }
-        var trace = try map(sink.records, before: before, maxNorm: job.maxGradientNorm)
+        // An evaluation step's last record (the loss) is the new score.
+        let produced = job.evaluation ? [GPTJob.scoreName: sink.records.count - 1] : [:]
+        var trace = try map(sink.records, before: before, maxNorm: job.maxGradientNorm, produced: produced)
         if case .lie(_, let k)? = active, trace.ops.indices.contains(k) {
             trace.ops[k].outputDigest.storage.3 ^= 1 << 63
         }
@@ -116,9 +128,9 @@ enum GPTStep {
     /// (RepOps then emits no `clip` records) a `clip` record per parameter is inserted after
     /// `globalNorm` whose output is the gradient unchanged, and AdamW reads it. A final
     /// ``OpRecord/checkpointKind`` op commits the step's resulting checkpoint.
-    static func map(_ records: [TraceRecord], before: [(name: String, tensor: Tensor)], maxNorm: Float) throws(VerdeError)
-        -> GPTStepTrace
-    {
+    static func map(
+        _ records: [TraceRecord], before: [(name: String, tensor: Tensor)], maxNorm: Float, produced: [String: Int] = [:]
+    ) throws(VerdeError) -> GPTStepTrace {
         var ops: [OpRecord] = [], outputs: [Tensor?] = [], replays: [TraceRecord?] = []
         ops.reserveCapacity(records.count + 64)
         var shift = 0
@@ -157,7 +169,7 @@ enum GPTStep {
             }
         }
         // Where each checkpoint tensor's new value comes from: the AdamW record reading its old value.
-        var producer: [String: Int] = [:]
+        var producer = produced
         for op in ops where op.kind.hasPrefix("adamw.") {
             if case .checkpoint(let name)? = op.inputs.first { producer[name] = op.index }
         }
@@ -180,6 +192,6 @@ enum GPTStep {
             outputDigest: try CheckpointCommitment.root(of: tensors)))
         outputs.append(nil)
         replays.append(nil)
-        return GPTStepTrace(ops: ops, outputs: outputs, replays: replays)
+        return GPTStepTrace(ops: ops, outputs: outputs, replays: replays, checkpoint: tensors)
     }
 }

@@ -30,7 +30,7 @@ public final class GPTTraceSource: TensorUploading, Sendable {
         self.fault = fault
         job = try training.spec()
         var trainer = try training.trainer()
-        var checkpoints = [try GPTJob.checkpoint(trainer).tensors]
+        var checkpoints = [try training.checkpoint(trainer).tensors]
         var kept = [trainer]
         var steps: [StepCommitment] = []
         let clock = ContinuousClock(), start = clock.now
@@ -38,7 +38,7 @@ public final class GPTTraceSource: TensorUploading, Sendable {
             let trace = try GPTStep.run(&trainer, job: training, step: step, fault: fault)
             let stepTrace = try StepTrace(ops: trace.ops)
             steps.append(stepTrace.commitment)
-            checkpoints.append(try GPTJob.checkpoint(trainer).tensors)
+            checkpoints.append(try CheckpointCommitment(tensors: trace.checkpoint).tensors)
             if step % training.checkpointInterval == 0 { kept.append(trainer) }
             progress?(step)
         }
@@ -83,7 +83,7 @@ public final class GPTTraceSource: TensorUploading, Sendable {
         let (trace, before) = try stepTrace(step)
         guard trace.ops.indices.contains(op) else { throw VerdeError(.invalidValue, "step \(step) has no op \(op)") }
         var named: [String: Tensor] = [:]
-        for (name, tensor) in GPTJob.checkpointTensors(before) { named[name] = tensor }
+        for (name, tensor) in training.checkpointTensors(before) { named[name] = tensor }
         var bytes = 0
         for input in trace.ops[op].inputs {
             let value: Tensor?
