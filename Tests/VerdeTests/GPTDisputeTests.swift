@@ -90,6 +90,33 @@ struct GPTDisputeTests {
         }
     }
 
+    @Test("a party keeping full states every 2 or 3 steps replays any step bit for bit")
+    func checkpointInterval() throws {
+        for interval in [2, 3] {
+            let sparse = try GPTTraceSource(job: SmallGPT.job(steps: SmallGPT.steps, interval: interval))
+            #expect(sparse.commitment.root == SmallGPT.honest.commitment.root)
+            for step in [2, 4, 5] {
+                #expect(try sparse.trace(step: step).ops == SmallGPT.honest.trace(step: step).ops, "interval \(interval) step \(step)")
+            }
+        }
+    }
+
+    @Test("a job RepOps cannot run is a typed error, not a crash")
+    func invalidJobs() throws {
+        var outside = SmallGPT.job(steps: 2)
+        outside.corpus[3] = 300  // beyond the vocabulary
+        #expect(throws: VerdeError.self) { try GPTTraceSource(job: outside) }
+        var short = SmallGPT.job(steps: 2)
+        short.corpus = Array(short.corpus.prefix(4))  // not more than `context` tokens
+        #expect(throws: VerdeError.self) { try GPTReexecutor(job: short) }
+        var zero = SmallGPT.job(steps: 0)
+        zero.steps = 0
+        #expect(throws: VerdeError.self) { try zero.spec() }
+        // A re-executor serves only its own job.
+        let other = try SmallGPT.job(steps: SmallGPT.steps, seed: 99).spec()
+        #expect(throws: VerdeError.self) { try SmallGPT.referee.opCount(step: 1, job: other) }
+    }
+
     @Test("honest trainers on 1 or 2 threads and the portable or AVX2 path commit identically: no dispute")
     func threadsAndISAs() throws {
         let (threads, isa) = (RepOps.threads, RepOps.isa)
