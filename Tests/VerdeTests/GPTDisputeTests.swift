@@ -101,6 +101,19 @@ struct GPTDisputeTests {
         }
     }
 
+    @Test("a job reads back from its published spec and corpus; another corpus is refused")
+    func specRoundTrip() throws {
+        for evaluation in [false, true] {
+            var job = SmallGPT.job(steps: 4, seed: 8, interval: 2)
+            job.evaluation = evaluation
+            let spec = try job.spec()
+            let back = try GPTJob(spec: spec, corpus: SmallGPT.corpus)
+            #expect(try back.spec() == spec && back.evaluation == evaluation && back.batchSize == job.batchSize)
+            #expect(throws: VerdeError.self) { try GPTJob(spec: spec, corpus: Array(SmallGPT.corpus.dropFirst())) }
+        }
+        #expect(throws: VerdeError.self) { try GPTJob(spec: SyntheticModel().job(steps: 2, seed: 1), corpus: SmallGPT.corpus) }
+    }
+
     @Test("a job RepOps cannot run is a typed error, not a crash")
     func invalidJobs() throws {
         var outside = SmallGPT.job(steps: 2)

@@ -118,6 +118,43 @@ public struct GPTJob: Sendable {
             checkpointInterval: checkpointInterval, initialCheckpoint: checkpoint(trainer()).root)
     }
 
+    /// Reads a job back from its published spec and the corpus it names (a referee or a new
+    /// party starts from what is on chain).
+    /// - Throws: ``VerdeError`` `.invalidValue` when the spec is not a RepOps GPT job, the corpus
+    ///   is not the one the spec commits to, or the initial checkpoint differs from the one the
+    ///   spec's model and seed give.
+    public init(spec: JobSpec, corpus: [Int]) throws(VerdeError) {
+        var config = WordReader(spec.modelConfig)
+        let magic = try config.readBytes("magic", max: 64)
+        guard magic == GPTJob.magic || magic == GPTJob.evaluationMagic else {
+            throw VerdeError(.invalidValue, "the job's model config is not a RepOps GPT job")
+        }
+        var sizes: [Int] = []
+        for what in ["vocabulary", "context", "width", "heads", "layers", "hidden", "batch size"] {
+            sizes.append(try config.readInt(what, max: 1 << 20))
+        }
+        try config.finish()
+        var hyper = WordReader(spec.hyperparameters)
+        func float(_ what: String) throws(VerdeError) -> Float {
+            Float(bitPattern: UInt32(try hyper.readInt(what, max: Int(UInt32.max))))
+        }
+        let peak = try float("peak rate"), minimum = try float("minimum rate")
+        let warmup = try hyper.readInt("warm-up steps"), total = try hyper.readInt("total steps")
+        let beta1 = try float("beta1"), beta2 = try float("beta2"), eps = try float("eps"), decay = try float("weight decay")
+        let maxNorm = try float("max gradient norm")
+        try hyper.finish()
+        self.init(
+            config: GPTConfig(vocabulary: sizes[0], context: sizes[1], width: sizes[2], heads: sizes[3], layers: sizes[4], hidden: sizes[5]),
+            corpus: corpus, seed: spec.seed, batchSize: sizes[6], steps: spec.steps,
+            schedule: WarmupCosineSchedule(peak: peak, minimum: minimum, warmupSteps: warmup, totalSteps: total),
+            optimizer: AdamW(beta1: beta1, beta2: beta2, eps: eps, weightDecay: decay), maxGradientNorm: maxNorm,
+            checkpointInterval: spec.checkpointInterval)
+        evaluation = magic == GPTJob.evaluationMagic
+        guard try self.spec() == spec else {
+            throw VerdeError(.invalidValue, "the corpus or the initial checkpoint is not the one the job spec commits to")
+        }
+    }
+
     /// Keccak-256 over the corpus tokens, one word each.
     public var corpusDigest: Digest {
         var w = WordWriter()
