@@ -178,7 +178,7 @@ struct GPTDisputeTests {
         }
     }
 
-    @Test("bitflip at random steps and forward ops: the honest party wins at the first divergence", arguments: 0..<4)
+    @Test("bitflip at random steps and forward ops: the honest party wins at the first divergence", arguments: 0..<8)
     func bitflip(seed: UInt64) throws {
         var rng = SeededRandom(seed: 100 + seed)
         let step = 1 + Int(rng.next() % UInt64(SmallGPT.steps))
@@ -186,7 +186,7 @@ struct GPTDisputeTests {
         try check(.bitflip(step: step, op: ops[Int(rng.next() % UInt64(ops.count))]))
     }
 
-    @Test("skip at random steps and ops", arguments: 0..<3)
+    @Test("skip at random steps and ops", arguments: 0..<5)
     func skip(seed: UInt64) throws {
         var rng = SeededRandom(seed: 200 + seed)
         let step = 1 + Int(rng.next() % UInt64(SmallGPT.steps))
@@ -194,7 +194,7 @@ struct GPTDisputeTests {
         try check(.skip(step: step, op: ops[Int(rng.next() % UInt64(ops.count))]))
     }
 
-    @Test("a lie in one committed output digest, at random steps and any op (backward, AdamW, checkpoint)", arguments: 0..<4)
+    @Test("a lie in one committed output digest, at random steps and any op (backward, AdamW, checkpoint)", arguments: 0..<8)
     func lie(seed: UInt64) throws {
         var rng = SeededRandom(seed: 300 + seed)
         let step = 1 + Int(rng.next() % UInt64(SmallGPT.steps))
