@@ -15,8 +15,11 @@ enum SmallGPT {
 
     static let steps = 5
     static let training = job(steps: steps)
-    nonisolated(unsafe) static let honest = try! GPTTraceSource(job: training)
-    nonisolated(unsafe) static let referee = try! GPTReexecutor(job: training)
+    static let honest = try! GPTTraceSource(job: training)
+    static let referee = try! GPTReexecutor(job: training)
+    /// A second referee with its own tensor store, for suites that run beside the serialized one
+    /// (which empties `referee.store` between cases).
+    static let otherReferee = try! GPTReexecutor(job: training)
 
     /// Forward op indices of a step (before the gradient seed), and those whose output has their
     /// first input's shape (skippable).
@@ -250,7 +253,7 @@ struct GPTDisputeTests {
 struct ABIEncodingTests {
     /// Every message of a real GPT dispute, both directions, and the verdict.
     static func transcript() throws -> (questions: [RefereeMessage], answers: [PartyMessage], verdict: Verdict) {
-        let honest = SmallGPT.honest, referee = SmallGPT.referee
+        let honest = SmallGPT.honest, referee = SmallGPT.otherReferee
         let cheater = try GPTTraceSource(job: SmallGPT.training, fault: .lie(step: 3, op: 7))
         var r = DisputeReferee(job: honest.job, rootA: honest.commitment.root, rootB: cheater.commitment.root, timeout: 4,
                                reexecutor: referee)
