@@ -90,7 +90,7 @@ let package = Package(
             dependencies: ["BenchmarkSupport", "RepOps", "CGensynRepOps", "CGensynOpenBLAS"],
             path: "Benchmarks/RepOpsBenchmarks"),
         .target(name: "DelphiBenchmarks", dependencies: ["BenchmarkSupport", "Delphi"], path: "Benchmarks/DelphiBenchmarks"),
-        .target(name: "VerdeBenchmarks", dependencies: ["BenchmarkSupport", "Verde"], path: "Benchmarks/VerdeBenchmarks"),
+        .target(name: "VerdeBenchmarks", dependencies: ["BenchmarkSupport", "Verde", "RepOps"], path: "Benchmarks/VerdeBenchmarks"),
         .target(
             name: "SignalBenchmarks", dependencies: ["BenchmarkSupport", "Signal"],
             path: "Benchmarks/SignalBenchmarks"),
@@ -121,7 +121,7 @@ let package = Package(
             name: "gensyn-delphi", dependencies: ["Delphi", "DelphiBenchmarks", "BenchmarkSupport"],
             path: "Examples/gensyn-delphi", exclude: ["scripts"]),
 
-        .executableTarget(name: "gensyn-verde", dependencies: ["Verde"], path: "Examples/gensyn-verde"),
+        .executableTarget(name: "gensyn-verde", dependencies: ["Verde", "RepOps"], path: "Examples/gensyn-verde"),
         .executableTarget(name: "gensyn-swarm", dependencies: ["Swarm", "SwarmGRPC"], path: "Examples/gensyn-swarm"),
         .executableTarget(name: "gensyn-signal", dependencies: ["Signal", "RepOps"], path: "Examples/gensyn-signal"),
 
@@ -139,7 +139,7 @@ let package = Package(
 
         .testTarget(name: "RepOpsTrainingTests", dependencies: ["RepOps", "GensynPrimitives", "GensynTestSupport", "CGensynKeccak", "CGensynRepOps"]),
         .testTarget(name: "DelphiTests", dependencies: ["Delphi", "GensynPrimitives", "GensynTestSupport"]),
-        .testTarget(name: "VerdeTests", dependencies: ["Verde", "GensynTestSupport"]),
+        .testTarget(name: "VerdeTests", dependencies: ["Verde", "RepOps", "GensynTestSupport"]),
         // Child process for SignalTests' SIGKILL durability test.
         .executableTarget(name: "signal-crash-writer", dependencies: ["Signal"], path: "Tests/signal-crash-writer"),
         .testTarget(name: "SignalTests", dependencies: ["Signal", "SignalCrypto", "RepOps", "GensynPrimitives", "GensynTestSupport"]),

@@ -1,10 +1,11 @@
 import BenchmarkSupport
+import RepOps
 import Verde
 
 /// Every Verde benchmark, run by `gensyn-bench`.
 public enum VerdeBenchmarks {
     public static func all() -> [Benchmark] {
-        MerkleBenchmarks.all() + [DisputeBenchmarks.refereeVersusJob(steps: 1024)]
+        MerkleBenchmarks.all() + [DisputeBenchmarks.refereeVersusJob(steps: 1024), GPTRefereeBenchmark.refereeVersusStep()]
     }
 }
 
@@ -47,5 +48,73 @@ enum DisputeBenchmarks {
             name: "dispute_vs_rerun_steps\(steps)", unit: "ms", work: 1000, lowerIsBetter: true,
             ours: { blackHole(LocalDispute.run(job: job, a: honest, b: cheater, reexecutor: SyntheticReexecutor()).rounds) },
             baseline: { blackHole(try! SyntheticTrainer(job: job).commitment.root) })
+    }
+}
+
+/// The referee on real RepOps GPT training against one training step of the same model.
+enum GPTRefereeBenchmark {
+    /// A 16-step job (width 64, context 32, 2 layers, batch 4), a cheater flipping one bit at step 9,
+    /// and the dispute's transcript: each round's two answers, replayed into a fresh referee.
+    struct Setup: Sendable {
+        let job: JobSpec
+        let roots: (Digest, Digest)
+        let referee: GPTReexecutor
+        let transcript: [(PartyMessage?, PartyMessage?)]
+        let trainer: GPTTrainer
+
+        init() {
+            let training = GPTJob(
+                config: GPTConfig(vocabulary: 256, context: 32, width: 64, heads: 4, layers: 2),
+                corpus: ByteTokenizer().encode(TinyCorpus.text), seed: 5, batchSize: 4, steps: 16)
+            let honest = try! GPTTraceSource(job: training)
+            let cheater = try! GPTTraceSource(job: training, fault: .bitflip(step: 9, op: 30))
+            referee = try! GPTReexecutor(job: training)
+            job = honest.job
+            roots = (honest.commitment.root, cheater.commitment.root)
+            var r = DisputeReferee(job: job, rootA: roots.0, rootB: roots.1, timeout: 4, reexecutor: referee)
+            var responders = [DisputeResponder(source: honest), DisputeResponder(source: cheater)]
+            let sources: [any TensorUploading] = [honest, cheater]
+            var transcript: [(PartyMessage?, PartyMessage?)] = []
+            var actions = r.start(now: 0)
+            var now: UInt64 = 0
+            while case .send(let question, _)? = actions.first {
+                var answers: [PartyMessage?] = []
+                for i in 0..<2 {
+                    if case .openOp(_, let step, let op) = question {
+                        _ = try? sources[i].uploadInputs(step: step, op: op, to: referee.store)
+                    }
+                    answers.append(responders[i].respond(to: question))
+                }
+                transcript.append((answers[0], answers[1]))
+                now += 1
+                actions = r.receive(answers[0]!, from: .a, now: now) + r.receive(answers[1]!, from: .b, now: now)
+            }
+            self.transcript = transcript
+            var t = try! training.trainer()
+            for _ in 0..<8 { try! t.step() }
+            trainer = t
+        }
+    }
+
+    static let setup = Setup()
+
+    /// Ours: the referee's whole work in one dispute (every round's checks, the proofs and the one
+    /// op re-executed per party on uploaded tensors); baseline: one untraced training step.
+    static func refereeVersusStep() -> Benchmark {
+        Benchmark(
+            name: "referee_vs_gpt_step_w64_l2", unit: "ms", work: 1000, lowerIsBetter: true,
+            ours: {
+                let s = setup
+                var r = DisputeReferee(job: s.job, rootA: s.roots.0, rootB: s.roots.1, timeout: 4, reexecutor: s.referee)
+                var out = r.start(now: 0)
+                for (i, (a, b)) in s.transcript.enumerated() {
+                    out = r.receive(a!, from: .a, now: UInt64(i + 1)) + r.receive(b!, from: .b, now: UInt64(i + 1))
+                }
+                blackHole(out)
+            },
+            baseline: {
+                var t = setup.trainer
+                blackHole(try! t.step())
+            })
     }
 }

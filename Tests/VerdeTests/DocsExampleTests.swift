@@ -1,3 +1,4 @@
+import RepOps
 import Testing
 import Verde
 
@@ -16,5 +17,18 @@ struct DocsExampleTests {
             .a: try PartyAddress(bytes: [UInt8](repeating: 0xaa, count: 20)),
             .b: try PartyAddress(bytes: [UInt8](repeating: 0xbb, count: 20))]))
         #expect(chainRecord.encoded.count == 256)
+    }
+
+    @Test("the page's RepOps example rules as the page says")
+    func repOpsExample() throws {
+        let job = GPTJob(config: GPTConfig(vocabulary: 256, context: 8, width: 8, heads: 2, layers: 1),
+                         corpus: ByteTokenizer().encode(TinyCorpus.text), seed: 3, batchSize: 2, steps: 5)
+        let honest = try GPTTraceSource(job: job)
+        let cheater = try GPTTraceSource(job: job, fault: .learningRate(step: 4, factor: 2))
+        let referee = try GPTReexecutor(job: job)
+        let result = LocalDispute.run(job: honest.job, a: honest, b: cheater, reexecutor: referee, store: referee.store)
+        let firstUpdate = try honest.trace(step: 4).ops.first { $0.kind == "adamw.p" }!.index
+        #expect(result.verdict.description
+                == #"Verdict(winner: A, losers: ["B"], reason: invalidOp, step: 4, op: \#(firstUpdate))"#)
     }
 }

@@ -77,8 +77,14 @@ public final class Tape {
     /// Chunk digests of the last few large traced outputs (``traceDigest(_:)``).
     var recentChunkDigests: [(tensor: Tensor, chunks: [UInt8])] = []
 
+    /// Fault injection (Verde's adversarial trainers): set when the sink also filters outputs.
+    let outputFilter: (any TraceOutputFilter)?
+
     /// An empty tape; with `traceSink`, every op (forward, backward) is reported to it.
-    public init(traceSink: (any TraceSink)? = nil) { self.traceSink = traceSink }
+    public init(traceSink: (any TraceSink)? = nil) {
+        self.traceSink = traceSink
+        outputFilter = traceSink as? any TraceOutputFilter
+    }
 
     /// Number of recorded ops.
     public var count: Int { values.count }
@@ -106,6 +112,10 @@ public final class Tape {
     }
 
     func append(_ op: Op, _ t: Tensor, needs: Bool, name: String? = nil) -> Var {
+        var t = t
+        if let outputFilter, name == nil {
+            t = outputFilter.filter(index: traceCount, output: t, inputs: op.inputs.compactMap { $0 }.map { values[$0.id] })
+        }
         values.append(t)
         ops.append(op)
         needsGrad.append(needs)
@@ -147,6 +157,14 @@ public final class Tape {
     func record(_ op: Op, _ t: Tensor) -> Var {
         append(op, t, needs: op.inputs.contains { $0.map { needsGrad[$0.id] } ?? false })
     }
+}
+
+/// A trace sink that may replace forward op outputs before any later op reads them: Verde's
+/// fault injection (an adversarial trainer flips a bit or skips an op). Only forward ops of a
+/// traced tape pass through it; backward and optimizer records are reported unfiltered.
+package protocol TraceOutputFilter: TraceSink {
+    /// The value op `index` (its trace index) outputs instead of `output`; `inputs` are its input values.
+    func filter(index: Int, output: Tensor, inputs: [Tensor]) -> Tensor
 }
 
 /// Gradients of a scalar with respect to the trainable leaves of a ``Tape``.

@@ -186,13 +186,14 @@ public struct DisputeReferee: Sendable {
 
         case .op(let step, let opCount, let traceRoots, let op, let known):
             var judged: [Disputant: Judgement] = [:]
+            var memo: [Reexecution: Digest] = [:]
             for party in Disputant.allCases {
                 guard case .evidence(_, let evidence)? = answers[party] else {
                     judged[party] = Judgement(fault: silent.contains(party) ? .timeout : .invalidProof)
                     continue
                 }
                 judged[party] = judge(evidence, party: party, step: step, opCount: opCount, traceRoot: traceRoots[party],
-                                      op: op, leafHash: known[party])
+                                      op: op, leafHash: known[party], memo: &memo)
             }
             let (ja, jb) = (judged[.a]!, judged[.b]!)
             let losers = Set(Disputant.allCases.filter { judged[$0]!.fault != nil })
@@ -247,10 +248,18 @@ public struct DisputeReferee: Sendable {
         var recordHash: Digest = .zero
     }
 
+    /// A re-execution's question: the record (its claimed output zeroed) and the input digests.
+    /// Two parties whose records differ only in the claimed output ask the same one: it runs once.
+    struct Reexecution: Hashable {
+        var record: OpRecord
+        var inputs: [TensorDigest]
+    }
+
     /// Checks one party's evidence and re-executes its op on the agreed inputs.
-    func judge(_ evidence: OpEvidence, party: Disputant, step: Int, opCount: Int, traceRoot: Digest, op: Int, leafHash: Digest)
-        -> Judgement
-    {
+    func judge(
+        _ evidence: OpEvidence, party: Disputant, step: Int, opCount: Int, traceRoot: Digest, op: Int, leafHash: Digest,
+        memo: inout [Reexecution: Digest]
+    ) -> Judgement {
         let record = evidence.record
         let recordHash = record.leafHash
         guard recordHash == leafHash, record.index == op, evidence.inputs.count == record.inputs.count else {
@@ -276,9 +285,16 @@ public struct DisputeReferee: Sendable {
                 return Judgement(fault: .invalidProof, recordHash: recordHash)
             }
         }
+        var question = Reexecution(record: record, inputs: inputs)
+        question.record.outputDigest = .zero
         let recomputed: Digest
-        do { recomputed = try reexecutor.reexecute(record, inputs: inputs, step: step, job: job) } catch {
-            return Judgement(fault: .invalidOp, recordHash: recordHash)
+        if let known = memo[question] {
+            recomputed = known
+        } else {
+            do { recomputed = try reexecutor.reexecute(record, inputs: inputs, step: step, job: job) } catch {
+                return Judgement(fault: .invalidOp, recordHash: recordHash)
+            }
+            memo[question] = recomputed
         }
         return Judgement(fault: recomputed == record.outputDigest ? nil : .wrongOutput, recomputed: recomputed,
                          recordHash: recordHash)

@@ -113,12 +113,8 @@ public struct SyntheticTrainer: TraceSource {
         return try CheckpointCommitment(tensors: zip(model.names, tensors[step]).map { NamedTensor(name: $0, digest: $1) })
     }
 
-    /// The true first divergence between two runs of the same job, from their full traces (not
-    /// from the dispute): the first step whose commitments differ and its first differing op.
+    /// The true first divergence between two runs (``LocalDispute/firstDivergence(_:_:)``).
     public static func firstDivergence(_ a: SyntheticTrainer, _ b: SyntheticTrainer) throws -> (step: Int, op: Int)? {
-        guard let i = a.commitment.steps.indices.first(where: { a.commitment.steps[$0] != b.commitment.steps[$0] }) else { return nil }
-        let (ta, tb) = (try a.trace(step: i + 1), try b.trace(step: i + 1))
-        let k = (0..<min(ta.ops.count, tb.ops.count)).first(where: { ta.ops[$0] != tb.ops[$0] }) ?? min(ta.ops.count, tb.ops.count)
-        return (i + 1, k)
+        try LocalDispute.firstDivergence(a, b)
     }
 }
