@@ -131,3 +131,61 @@ import GensynTestSupport
         #expect(accepted > 100)
     }
 }
+
+/// The in-place reader: same acceptance and errors as the tree decoder, same content.
+@Suite struct RLPViewTests {
+    @Test func validVectorsMatchTheTree() throws {
+        for (name, _, out) in RLPTests.valid {
+            let bytes = hex(out)
+            #expect(try RLP.view(bytes).item == RLP.decode(bytes), "\(name)")
+        }
+    }
+
+    @Test func invalidVectorsFailWithTheTreeDecodersCode() throws {
+        let d = try TestVectors.json("chain/ethereum-tests/RLPTests/invalidRLPTest.json") as! [String: [String: Any]]
+        for (name, v) in d {
+            let bytes = hex(v["out"] as! String)
+            var treeCode: ChainError.Code?
+            do { _ = try RLP.decode(bytes) } catch { treeCode = error.code }
+            #expect(throws: ChainError.self, "\(name)") { try RLP.view(bytes) }
+            do { _ = try RLP.view(bytes) } catch { #expect(error.code == treeCode, "\(name)") }
+        }
+    }
+
+    /// Random items and mutations of them: the view accepts exactly what the tree decoder accepts,
+    /// rejects with the same code, and reads back the same tree (items, counts, payload slices).
+    @Test func randomAndMutatedInputsAgree() throws {
+        var rng = SeededRandom(seed: 7702)
+        var accepted = 0
+        for i in 0..<3000 {
+            var bytes = RLP.encode(RLPTests.randomItem(&rng, depth: 0))
+            if i % 2 == 1 {
+                for _ in 0..<Int.random(in: 1...2, using: &rng) where !bytes.isEmpty {
+                    let p = Int.random(in: 0..<bytes.count, using: &rng)
+                    if Bool.random(using: &rng) { bytes[p] ^= UInt8.random(in: 1...255, using: &rng) } else { bytes.remove(at: p) }
+                }
+            }
+            let tree: Result<RLPItem, ChainError> = Result { () throws(ChainError) in try RLP.decode(bytes, maxDepth: 3) }
+            let view: Result<RLPView, ChainError> = Result { () throws(ChainError) in try RLP.view(bytes, maxDepth: 3) }
+            switch (tree, view) {
+            case (.success(let t), .success(let v)):
+                accepted += 1
+                #expect(v.item == t)
+                if case .list(let l) = t { #expect(v.items.count == l.count) }
+            case (.failure(let a), .failure(let b)): #expect(a.code == b.code)
+            default: Issue.record("tree and view disagree on \(Hex.encode(bytes))")
+            }
+        }
+        #expect(accepted > 1500)
+    }
+
+    @Test func typedAccessors() throws {
+        let v = try RLP.view(RLP.encode(.list([.uint(300), .bytes([0, 1]), .list([])])))
+        var it = v.items
+        #expect(try it.next()!.uint64() == 300)
+        #expect(throws: ChainError.self) { try it.next()!.uint64() }  // leading zero
+        #expect(throws: ChainError.self) { try it.next()!.byteString() }  // a list
+        #expect(it.next() == nil)
+        #expect(throws: ChainError.self) { try v.byteString() }
+    }
+}
