@@ -1,26 +1,27 @@
-/// One item of a validated RLP encoding, read in place: the payload is a slice of the input and a
-/// list's items are decoded lazily from it, so reading a transaction allocates nothing per field.
+/// One item of a validated RLP encoding, as offsets into the input: no copies, no allocations, and no
+/// reference counting per item (a view does not hold the input; pass the same array to read it).
 ///
 /// Get one from ``RLP/view(_:maxDepth:)``, which checks the whole encoding first (the same strict rules
-/// as ``RLP/decode(_:maxDepth:)``); reading a view can then no longer fail.
+/// as ``RLP/decode(_:maxDepth:)``); reading a view of that input can then no longer fail. Reading it with a
+/// different array is a programming error (out-of-range access traps).
 ///
 /// ```swift
 /// let top = try RLP.view(raw)
-/// for field in top.items { print(field.isList, field.payload.count) }
+/// for field in top.items(in: raw) { print(field.isList, raw[field.payloadRange]) }
 /// ```
-public struct RLPView: Sendable {
-    /// The whole input (shared storage, not a copy).
-    let input: [UInt8]
-    let start: Int
-    let end: Int
+public struct RLPView: Hashable, Sendable {
+    /// Where the payload lies in the input: a byte string's bytes, or a list's encoded items.
+    public let payloadRange: Range<Int>
     /// True for a list, false for a byte string.
     public let isList: Bool
 
-    /// A byte string's bytes, or a list's encoded items, as a slice of the input.
-    public var payload: ArraySlice<UInt8> { input[start..<end] }
+    /// The payload as a slice of `input`.
+    public func payload(in input: [UInt8]) -> ArraySlice<UInt8> { input[payloadRange] }
 
     /// The items of a list, in order (empty for a byte string).
-    public var items: Items { Items(input: input, position: start, end: isList ? end : start) }
+    public func items(in input: [UInt8]) -> Items {
+        Items(input: input, position: payloadRange.lowerBound, end: isList ? payloadRange.upperBound : payloadRange.lowerBound)
+    }
 
     /// The items of a list, decoded one at a time from the validated input.
     public struct Items: Sequence, IteratorProtocol, Sendable {
@@ -31,7 +32,7 @@ public struct RLPView: Sendable {
         public mutating func next() -> RLPView? {
             guard position < end else { return nil }
             let item = RLP.validatedItem(input, at: position)
-            position = item.end
+            position = item.payloadRange.upperBound
             return item
         }
 
@@ -44,30 +45,32 @@ public struct RLPView: Sendable {
     }
 
     /// The byte string, or an error when the item is a list.
-    public func byteString(_ what: String = "item") throws(ChainError) -> ArraySlice<UInt8> {
+    public func byteString(in input: [UInt8], _ what: String = "item") throws(ChainError) -> ArraySlice<UInt8> {
         guard !isList else { throw ChainError(.rlpUnexpectedShape, "\(what): expected a byte string, got a list") }
-        return payload
+        return input[payloadRange]
     }
 
     /// The list items, or an error when the item is a byte string.
-    public func listItems(_ what: String = "item") throws(ChainError) -> Items {
+    public func listItems(in input: [UInt8], _ what: String = "item") throws(ChainError) -> Items {
         guard isList else { throw ChainError(.rlpUnexpectedShape, "\(what): expected a list, got a byte string") }
-        return items
+        return items(in: input)
     }
 
     /// The item as a canonical unsigned integer of at most 8 bytes.
     /// - Throws: ``ChainError/Code/invalidInteger`` for leading zeros or more than 8 bytes.
-    public func uint64(_ what: String = "integer") throws(ChainError) -> UInt64 {
-        let b = try byteString(what)
-        try RLP.checkCanonicalInteger(b, maxBytes: 8, what: what)
+    public func uint64(in input: [UInt8], _ what: String = "integer") throws(ChainError) -> UInt64 {
+        guard !isList else { throw ChainError(.rlpUnexpectedShape, "\(what): expected a byte string, got a list") }
+        let n = payloadRange.count
+        if n > 0, input[payloadRange.lowerBound] == 0 { throw ChainError(.invalidInteger, "\(what) has leading zero bytes") }
+        guard n <= 8 else { throw ChainError(.invalidInteger, "\(what) is \(n) bytes, more than the 8 allowed") }
         var v: UInt64 = 0
-        for x in b { v = v << 8 | UInt64(x) }
+        for i in payloadRange { v = v << 8 | UInt64(input[i]) }
         return v
     }
 
     /// The owned item tree (allocates; for callers that want ``RLPItem``).
-    public var item: RLPItem {
-        isList ? .list(items.map(\.item)) : .bytes(Array(payload))
+    public func item(in input: [UInt8]) -> RLPItem {
+        isList ? .list(items(in: input).map { $0.item(in: input) }) : .bytes(Array(input[payloadRange]))
     }
 }
 
@@ -88,18 +91,18 @@ extension RLP {
     @inline(__always)
     static func validatedItem(_ b: [UInt8], at position: Int) -> RLPView {
         let p = b[position]
-        if p < 0x80 { return RLPView(input: b, start: position, end: position + 1, isList: false) }
+        if p < 0x80 { return RLPView(payloadRange: position..<position + 1, isList: false) }
         let isList = p >= 0xc0
         let shortBase: UInt8 = isList ? 0xc0 : 0x80
         if p <= shortBase + 55 {
             let n = Int(p - shortBase)
-            return RLPView(input: b, start: position + 1, end: position + 1 + n, isList: isList)
+            return RLPView(payloadRange: position + 1..<position + 1 + n, isList: isList)
         }
         let lenOfLen = Int(p - shortBase - 55)
         var n = 0
         for i in 0..<lenOfLen { n = n << 8 | Int(b[position + 1 + i]) }
         let start = position + 1 + lenOfLen
-        return RLPView(input: b, start: start, end: start + n, isList: isList)
+        return RLPView(payloadRange: start..<start + n, isList: isList)
     }
 }
 

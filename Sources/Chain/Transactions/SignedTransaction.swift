@@ -66,7 +66,7 @@ public struct SignedTransaction: Hashable, Sendable {
             body = Array(bytes.dropFirst())
         }
         // Fields are read in place from a validated view: no item tree, no per-field arrays.
-        var fields = try RLP.view(body).listItems("transaction")
+        var fields = try RLP.view(body).listItems(in: body, "transaction")
         let expected: Int
         switch type {
         case .legacy: expected = 9
@@ -81,34 +81,34 @@ public struct SignedTransaction: Hashable, Sendable {
         }
         var tx = Transaction(type: type)
         func next() -> RLPView { fields.next()! }  // count checked above
-        func u64(_ name: String) throws(ChainError) -> UInt64 { try next().uint64(name) }
+        func u64(_ name: String) throws(ChainError) -> UInt64 { try next().uint64(in: body, name) }
         func u256(_ item: RLPView, _ name: String) throws(ChainError) -> UInt256 {
-            let b = try item.byteString(name)
+            let b = try item.byteString(in: body, name)
             try RLP.checkCanonicalInteger(b, maxBytes: 32, what: name)
             return try! UInt256(bigEndianBytes: b)  // ≤ 32 bytes
         }
         func u256(_ name: String) throws(ChainError) -> UInt256 { try u256(next(), name) }
         func address(_ item: RLPView, _ name: String) throws(ChainError) -> Address {
-            let b = try item.byteString(name)
+            let b = try item.byteString(in: body, name)
             guard b.count == 20 else { throw ChainError(.invalidTransaction, "\(name) is \(b.count) bytes, must be 20") }
             return Address(unchecked: Array(b))
         }
         func to() throws(ChainError) -> Address? {
-            let b = try next().byteString("to")
+            let b = try next().byteString(in: body, "to")
             if b.isEmpty { return nil }
             guard b.count == 20 else { throw ChainError(.invalidTransaction, "recipient is \(b.count) bytes, must be 20 (or empty to create)") }
             return Address(unchecked: Array(b))
         }
         func accessList() throws(ChainError) -> [AccessListEntry] {
             var out: [AccessListEntry] = []
-            for item in try next().listItems("accessList") {
-                var pair = try item.listItems("access-list entry")
+            for item in try next().listItems(in: body, "accessList") {
+                var pair = try item.listItems(in: body, "access-list entry")
                 let n = pair.count
                 guard n == 2 else { throw ChainError(.rlpUnexpectedShape, "an access-list entry has 2 fields, got \(n)") }
                 let a = try address(pair.next()!, "access-list address")
                 var keys: [[UInt8]] = []
-                for k in try pair.next()!.listItems("storage keys") {
-                    let kb = try k.byteString("storage key")
+                for k in try pair.next()!.listItems(in: body, "storage keys") {
+                    let kb = try k.byteString(in: body, "storage key")
                     guard kb.count == 32 else { throw ChainError(.invalidTransaction, "access-list storage key is \(kb.count) bytes, must be 32") }
                     keys.append(Array(kb))
                 }
@@ -118,14 +118,14 @@ public struct SignedTransaction: Hashable, Sendable {
         }
         func authorizationList() throws(ChainError) -> [Authorization] {
             var out: [Authorization] = []
-            for item in try next().listItems("authorizationList") {
-                var f = try item.listItems("authorization")
+            for item in try next().listItems(in: body, "authorizationList") {
+                var f = try item.listItems(in: body, "authorization")
                 let n = f.count
                 guard n == 6 else { throw ChainError(.rlpUnexpectedShape, "an authorization has 6 fields, got \(n)") }
                 let chainId = try u256(f.next()!, "authorization chainId")
                 let a = try address(f.next()!, "authorization address")
-                let nonce = try f.next()!.uint64("authorization nonce")
-                let parity = try f.next()!.byteString("authorization yParity")
+                let nonce = try f.next()!.uint64(in: body, "authorization nonce")
+                let parity = try f.next()!.byteString(in: body, "authorization yParity")
                 try RLP.checkCanonicalInteger(parity, maxBytes: 1, what: "authorization yParity")
                 let r = try u256(f.next()!, "authorization r"), s = try u256(f.next()!, "authorization s")
                 out.append(Authorization(chainId: chainId, address: a, nonce: nonce, yParity: parity.first ?? 0, r: r, s: s))
@@ -145,18 +145,18 @@ public struct SignedTransaction: Hashable, Sendable {
         tx.gasLimit = try u64("gasLimit")
         tx.to = try to()
         tx.value = try u256("value")
-        tx.data = Array(try next().byteString("data"))
+        tx.data = Array(try next().byteString(in: body, "data"))
         if type != .legacy { tx.accessList = try accessList() }
         if type == .blob {
             tx.maxFeePerBlobGas = try u256("maxFeePerBlobGas")
             var hashes: [[UInt8]] = []
-            for h in try next().listItems("blobVersionedHashes") { hashes.append(Array(try h.byteString("blob hash"))) }
+            for h in try next().listItems(in: body, "blobVersionedHashes") { hashes.append(Array(try h.byteString(in: body, "blob hash"))) }
             tx.blobVersionedHashes = hashes
         }
         if type == .setCode { tx.authorizationList = try authorizationList() }
-        let vBytes = try next().byteString("v")
+        let vBytes = try next().byteString(in: body, "v")
         try RLP.checkCanonicalInteger(vBytes, maxBytes: 32, what: "v")
-        let rBytes = try next().byteString("r"), sBytes = try next().byteString("s")
+        let rBytes = try next().byteString(in: body, "r"), sBytes = try next().byteString(in: body, "s")
         for (b, name) in [(rBytes, "r"), (sBytes, "s")] {
             do { try RLP.checkCanonicalInteger(b, maxBytes: 32, what: name) } catch {
                 throw ChainError(.invalidSignature, "signature \(error.message)")
