@@ -20,6 +20,20 @@ public enum ABI {
         guard values.count == types.count else {
             throw ChainError(.abiTypeMismatch, "\(values.count) value(s) given for \(types.count) type(s)")
         }
+        // The common call shape: elementary static types only, one word each at a fixed place.
+        // Values are read through a buffer pointer: borrowed, not copied (an ABIValue copy retains its payload).
+        if types.allSatisfy(\.isElementaryStatic) {
+            return try values.withUnsafeBufferPointer { (vp) throws(ChainError) -> [UInt8] in
+                for i in 0..<types.count { _ = try valueSize(vp[i], as: types[i]) }
+                let size = 32 * types.count
+                return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                    guard let base = buffer.baseAddress else { count = 0; return }
+                    base.initialize(repeating: 0, count: size)
+                    for i in 0..<types.count { _ = writeValue(vp[i], as: types[i], to: base, at: 32 * i) }
+                    count = size
+                }
+            }
+        }
         // Two passes: check every value and size the encoding, then write into one zeroed buffer of
         // exactly that size (no appends, no regrowth, no list of pending offsets).
         let size = try sequenceSize(count: types.count, typeAt: { types[$0] }, values: values)

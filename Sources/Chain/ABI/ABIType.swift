@@ -59,6 +59,14 @@ public enum ABIType: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// uintN, intN, address, bool or bytesN: one word, no nesting.
+    var isElementaryStatic: Bool {
+        switch self {
+        case .uint, .int, .address, .bool, .fixedBytes: return true
+        default: return false
+        }
+    }
+
     /// True when the encoding has a variable size (stored in the tail behind an offset).
     public var isDynamic: Bool {
         switch self {

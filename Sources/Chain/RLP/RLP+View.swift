@@ -109,6 +109,13 @@ extension RLP {
 extension RLP.Reader {
     /// Checks one item and everything inside it, without building anything.
     mutating func skipItem(depth: Int, end: Int) throws(ChainError) {
+        // Fast path for the bulk of a transaction: single bytes and short strings that fit. Anything
+        // else (0x81, which must not wrap a byte < 0x80, long forms, lists, truncation) takes `header`.
+        if position < end {
+            let p = bytes[position]
+            if p < 0x80 { position += 1; return }
+            if p <= 0xb7, p != 0x81, Int(p - 0x80) <= end - position - 1 { position += 1 + Int(p - 0x80); return }
+        }
         let h = try header(end: end)
         let payloadEnd = h.payloadStart + h.payloadCount
         if h.isList {
