@@ -60,13 +60,15 @@ public enum ABI {
 
     /// Pass 1: the encoded size of a tuple-like sequence (heads plus tails), checking every value.
     static func sequenceSize(count: Int, typeAt: (Int) -> ABIType, values: [ABIValue]) throws(ChainError) -> Int {
-        var total = 0
-        for i in 0..<count {
-            let t = typeAt(i)
-            let n = try valueSize(values[i], as: t)
-            total += t.isDynamic ? 32 + n : n
+        try values.withUnsafeBufferPointer { (vp) throws(ChainError) -> Int in  // borrow, don't copy, each value
+            var total = 0
+            for i in 0..<count {
+                let t = typeAt(i)
+                let n = try valueSize(vp[i], as: t)
+                total += t.isDynamic ? 32 + n : n
+            }
+            return total
         }
-        return total
     }
 
     /// Pass 1 for one value: its encoded size (the tail for dynamic types), or a type mismatch.
@@ -139,14 +141,16 @@ public enum ABI {
         var headSize = 0
         for i in 0..<count { headSize += typeAt(i).headSize }
         var head = start, tail = start + headSize
-        for i in 0..<count {
-            let t = typeAt(i)
-            if t.isDynamic {
-                writeWord(UInt64(tail - start), to: base + head)
-                tail = writeValue(values[i], as: t, to: base, at: tail)
-                head += 32
-            } else {
-                head = writeValue(values[i], as: t, to: base, at: head)
+        values.withUnsafeBufferPointer { vp in
+            for i in 0..<count {
+                let t = typeAt(i)
+                if t.isDynamic {
+                    writeWord(UInt64(tail - start), to: base + head)
+                    tail = writeValue(vp[i], as: t, to: base, at: tail)
+                    head += 32
+                } else {
+                    head = writeValue(vp[i], as: t, to: base, at: head)
+                }
             }
         }
         return tail
