@@ -11,7 +11,8 @@ import GensynPrimitives
 /// general codec is measured against; alloy's published ~95 ns / ~25 ns are recorded in Docs).
 public enum ChainBenchmarks {
     public static func all() -> [Benchmark] {
-        [keccak(), sign(), recover(), abiEncodeStatic(), abiDecodeStatic(), abiEncodeDynamic(), rlpEncodeLegacy(), rlpDecodeLegacy()]
+        [keccak(), sign(), recover(), abiEncodeStatic(), abiDecodeStatic(), abiEncodeDynamic(), rlpEncodeLegacy(), rlpDecodeLegacy(),
+         rlpDecodeLegacyView()]
     }
 
     // MARK: Keccak
@@ -174,6 +175,36 @@ public enum ChainBenchmarks {
                     if p < 0x80 { items.append(raw[i..<i + 1]); i += 1 } else { let n = Int(p - 0x80); items.append(raw[i + 1..<i + 1 + n]); i += 1 + n }
                 }
                 blackHole(items)
+            })
+    }
+
+    /// In-place decoding: validate the whole encoding, then read each field as a slice of the input.
+    /// Same work as the baseline (split into the 9 field payloads and touch each), plus the strict checks.
+    static func rlpDecodeLegacyView() -> Benchmark {
+        let raw = legacy.raw
+        return Benchmark(
+            name: "rlp_decode_legacy_tx_view", unit: "ns/op", work: 1e9, lowerIsBetter: true,
+            ours: {
+                var sum = 0
+                for field in try! RLP.view(raw).items(in: raw) {
+                    let r = field.payloadRange
+                    sum &+= r.count &+ Int(r.isEmpty ? 0 : raw[r.lowerBound])
+                }
+                blackHole(sum)
+            },
+            baseline: {
+                // Hand-rolled: one long-list header, then short strings only (no checks, no allocation).
+                var sum = 0
+                var i = 1 + Int(raw[0] - 0xf7)
+                while i < raw.count {
+                    let p = raw[i]
+                    if p < 0x80 { sum &+= 1 &+ Int(p); i += 1 } else {
+                        let n = Int(p - 0x80)
+                        sum &+= n &+ Int(n > 0 ? raw[i + 1] : 0)
+                        i += 1 + n
+                    }
+                }
+                blackHole(sum)
             })
     }
 }

@@ -63,6 +63,30 @@ import GensynTestSupport
         #expect(signed["hash"]?.stringValue == doc["txHash"]!.stringValue!)
     }
 
+    /// EIP-7702: sign-tx takes an eth-account-style signed authorization; tx-decode prints its authority.
+    @Test func setCodeTransactionCommands() throws {
+        guard Self.binary != nil else { return }
+        let key = try PrivateKey(hex: "0x" + String(repeating: "01", count: 32))
+        let authorizer = try PrivateKey(hex: "0x" + String(repeating: "02", count: 32))
+        let auth = try Authorization.signed(chainId: 1, address: try Address("0x4242424242424242424242424242424242424242"), nonce: 3, with: authorizer)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("gensyn-chain-7702-\(getpid()).json")
+        try """
+            {"type": 4, "chainId": 1, "nonce": 0, "maxFeePerGas": 10000000000, "maxPriorityFeePerGas": 1000000000, "gas": 100000,
+             "to": "0x1111111111111111111111111111111111111111", "value": 0, "data": "0x", "accessList": [],
+             "authorizationList": [{"chainId": 1, "address": "0x4242424242424242424242424242424242424242", "nonce": 3,
+                                    "yParity": \(auth.yParity), "r": "\(auth.r)", "s": "\(auth.s)"}]}
+            """.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let signed = try JSONValue(parsing: Self.run(["sign-tx", "--private-key", Hex.encode(key.bytes, prefix: true), file.path]).out)
+        let raw = try #require(signed["raw"]?.stringValue)
+        #expect(raw.hasPrefix("0x04"))
+        let decoded = try JSONValue(parsing: Self.run(["tx-decode", raw]).out)
+        #expect(decoded["type"]?.stringValue == "0x4")
+        #expect(decoded["sender"]?.stringValue == key.address.checksummed)
+        #expect(decoded["intrinsicGas"]?.stringValue == "0x" + String(21_000 + 25_000, radix: 16))
+        #expect(decoded["authorizationList"]?.arrayValue?.first?["authority"]?.stringValue == authorizer.address.checksummed)
+    }
+
     /// The --rpc-url commands against the py-evm node.
     @Test func rpcCommands() throws {
         guard Self.binary != nil, PythonOracle.isAvailable else { return }

@@ -27,10 +27,12 @@ import GensynTestSupport
                                  to: v["to"]!.stringValue!.isEmpty ? nil : try Address(v["to"]!.stringValue!), value: try UInt256(decimal: v["value"]!.description),
                                  data: try Hex.decode(v["data"]!.stringValue!))
             // "unsigned" is the 9-field list with empty v, r, s.
-            var unsigned = [UInt8]()
-            tx.appendFields(to: &unsigned)
-            unsigned += [0x80, 0x80, 0x80]
-            RLP.insertListHeader(at: 0, in: &unsigned)
+            let payload = tx.fieldsSize + 3
+            let unsigned = RLP.build(count: RLPSize.list(payload)) { w in
+                w.listHeader(payload)
+                tx.writeFields(to: &w)
+                for _ in 0..<3 { w.byte(0x80) }
+            }
             #expect(Hex.encode(unsigned) == v["unsigned"]!.stringValue!)
             // Their startgas (10000) is below today's intrinsic gas, so sign without validate() and
             // expect the decoder to refuse the bytes for exactly that reason.

@@ -131,3 +131,104 @@ import GensynTestSupport
         #expect(accepted > 100)
     }
 }
+
+/// The in-place reader: same acceptance and errors as the tree decoder, same content.
+@Suite struct RLPViewTests {
+    @Test func validVectorsMatchTheTree() throws {
+        for (name, _, out) in RLPTests.valid {
+            let bytes = hex(out)
+            #expect(try RLP.view(bytes).item(in: bytes) == RLP.decode(bytes), "\(name)")
+        }
+    }
+
+    @Test func invalidVectorsFailWithTheTreeDecodersCode() throws {
+        let d = try TestVectors.json("chain/ethereum-tests/RLPTests/invalidRLPTest.json") as! [String: [String: Any]]
+        for (name, v) in d {
+            let bytes = hex(v["out"] as! String)
+            var treeCode: ChainError.Code?
+            do { _ = try RLP.decode(bytes) } catch { treeCode = error.code }
+            #expect(throws: ChainError.self, "\(name)") { try RLP.view(bytes) }
+            do { _ = try RLP.view(bytes) } catch { #expect(error.code == treeCode, "\(name)") }
+        }
+    }
+
+    /// Random items and mutations of them: the view accepts exactly what the tree decoder accepts,
+    /// rejects with the same code, and reads back the same tree (items, counts, payload slices).
+    @Test func randomAndMutatedInputsAgree() throws {
+        var rng = SeededRandom(seed: 7702)
+        var accepted = 0
+        for i in 0..<3000 {
+            var bytes = RLP.encode(RLPTests.randomItem(&rng, depth: 0))
+            if i % 2 == 1 {
+                for _ in 0..<Int.random(in: 1...2, using: &rng) where !bytes.isEmpty {
+                    let p = Int.random(in: 0..<bytes.count, using: &rng)
+                    if Bool.random(using: &rng) { bytes[p] ^= UInt8.random(in: 1...255, using: &rng) } else { bytes.remove(at: p) }
+                }
+            }
+            let tree: Result<RLPItem, ChainError> = Result { () throws(ChainError) in try RLP.decode(bytes, maxDepth: 3) }
+            let view: Result<RLPView, ChainError> = Result { () throws(ChainError) in try RLP.view(bytes, maxDepth: 3) }
+            switch (tree, view) {
+            case (.success(let t), .success(let v)):
+                accepted += 1
+                #expect(v.item(in: bytes) == t)
+                if case .list(let l) = t { #expect(v.items(in: bytes).count == l.count) }
+            case (.failure(let a), .failure(let b)): #expect(a.code == b.code)
+            default: Issue.record("tree and view disagree on \(Hex.encode(bytes))")
+            }
+        }
+        #expect(accepted > 1500)
+    }
+
+    @Test func typedAccessors() throws {
+        let bytes = RLP.encode(.list([.uint(300), .bytes([0, 1]), .list([]), .bytes([UInt8](repeating: 1, count: 9))]))
+        let v = try RLP.view(bytes)
+        var it = v.items(in: bytes)
+        #expect(try it.next()!.uint64(in: bytes) == 300)
+        #expect(throws: ChainError.self) { try it.next()!.uint64(in: bytes) }  // leading zero
+        #expect(throws: ChainError.self) { try it.next()!.byteString(in: bytes) }  // a list
+        #expect(throws: ChainError.self) { try it.next()!.uint64(in: bytes) }  // 9 bytes
+        #expect(it.next() == nil)
+        #expect(throws: ChainError.self) { try v.byteString(in: bytes) }
+        #expect(v.payload(in: bytes).count == bytes.count - 1)
+    }
+}
+
+/// The sized writer (used by transaction encoding) agrees with the tree encoder on every header form:
+/// single bytes, short and long strings (1- and 2-byte lengths), short and long lists, 64- and 256-bit integers.
+@Suite struct RLPWriterTests {
+    static func size(_ item: RLPItem) -> Int {
+        switch item {
+        case .bytes(let b): return RLPSize.bytes(b)
+        case .list(let l): return RLPSize.list(l.reduce(0) { $0 + size($1) })
+        }
+    }
+
+    static func write(_ item: RLPItem, to w: inout RLPWriter) {
+        switch item {
+        case .bytes(let b): w.bytes(b)
+        case .list(let l):
+            w.listHeader(l.reduce(0) { $0 + size($1) })
+            for i in l { write(i, to: &w) }
+        }
+    }
+
+    @Test func writerMatchesTreeEncoder() throws {
+        var rng = SeededRandom(seed: 56)
+        for i in 0..<1000 {
+            var item = RLPTests.randomItem(&rng, depth: 0)
+            if i % 4 == 0 { item = .list([item, .bytes([UInt8](repeating: 0xab, count: i % 100 == 0 ? 70_000 : 200 + i))]) }
+            let written = RLP.build(count: Self.size(item)) { w in Self.write(item, to: &w) }
+            #expect(written == RLP.encode(item))
+        }
+    }
+
+    @Test func integersMatch() throws {
+        var rng = SeededRandom(seed: 64)
+        for _ in 0..<2000 {
+            let v = UInt64.random(in: 0...UInt64.max, using: &rng) >> UInt64.random(in: 0...63, using: &rng)
+            #expect(RLP.build(count: RLPSize.uint(v)) { $0.uint(v) } == RLP.encode(.uint(v)))
+            let wide = try UInt256(bigEndianBytes: rng.bytes(Int.random(in: 0...32, using: &rng)))
+            #expect(RLP.build(count: RLPSize.uint256(wide)) { $0.uint256(wide) } == RLP.encode(.bytes(wide.minimalBigEndianBytes)))
+        }
+    }
+}

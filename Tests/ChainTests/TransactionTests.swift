@@ -39,7 +39,7 @@ import GensynTestSupport
                 if let exception = r["exception"]?.stringValue {
                     invalid += 1
                     do {
-                        _ = try SignedTransaction(raw: raw, chainId: 1)
+                        _ = try SignedTransaction(raw: raw, chainId: 1, fork: .cancun)
                         Issue.record("\(file) \(name): accepted, expected \(exception)")
                     } catch {
                         if let code = Self.expectedCode(exception) {
@@ -50,7 +50,7 @@ import GensynTestSupport
                 } else {
                     valid += 1
                     do {
-                        let tx = try SignedTransaction(raw: raw, chainId: 1)
+                        let tx = try SignedTransaction(raw: raw, chainId: 1, fork: .cancun)
                         #expect(Hex.encode(tx.hash, prefix: true) == r["hash"]!.stringValue!, "\(file) \(name)")
                         #expect(tx.sender.lowercased == r["sender"]!.stringValue!, "\(file) \(name)")
                         #expect(try UInt256(hex: r["intrinsicGas"]!.stringValue!) == UInt256(tx.transaction.intrinsicGas), "\(file) \(name)")
@@ -101,7 +101,7 @@ import GensynTestSupport
                 AccessListEntry(address: try! Address(bytes: rng.bytes(20)), storageKeys: (0..<Int.random(in: 0...2, using: &rng)).map { _ in rng.bytes(32) })
             }
         }
-        tx.gasLimit = tx.intrinsicGas + UInt64.random(in: 0...100_000, using: &rng)
+        tx.gasLimit = max(tx.intrinsicGas, tx.calldataFloorGas) + UInt64.random(in: 0...100_000, using: &rng)
         // Fields the type does not encode stay zero, so decoding round-trips to an equal value.
         if type == .dynamicFee { tx.gasPrice = .zero } else { tx.maxFeePerGas = .zero; tx.maxPriorityFeePerGas = .zero }
         return tx

@@ -38,6 +38,9 @@ struct Keccak256Tests {
         #expect(cases.count > 30)
         for c in cases {
             #expect(Hex.encode(Keccak256.hash(c.message)) == c.digest, "Len=\(c.bits)")
+            var portable = [UInt8](repeating: 0, count: 32)  // the portable path too, whatever this CPU dispatches to
+            #expect(gensyn_keccak256_path(c.message, c.message.count, &portable, 0) == 0)
+            #expect(Hex.encode(portable) == c.digest, "portable, Len=\(c.bits)")
         }
     }
 
@@ -76,5 +79,28 @@ struct Keccak256Tests {
             #expect(portable == bmi)
             #expect(portable != state)
         }
+    }
+
+    /// Every implementation path hashes the same bits for every length around the block boundaries
+    /// (0…3 blocks + 1, so padding lands in every lane), at odd alignments, and for long inputs.
+    @Test("portable and BMI2 sponges agree on random inputs of many lengths")
+    func spongePathsAgree() throws {
+        var probe = [UInt8](repeating: 0, count: 32)
+        try #require(gensyn_keccak256_path([], 0, &probe, 1) == 0, "no BMI1/BMI2 path on this CPU")
+        var rng = SeededRandom(seed: 136)
+        let data = (0..<(1 << 16) + 64).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let lengths = Array(0...(3 * 136 + 1)) + [1000, 4096, 10_000, 1 << 16]
+        for length in lengths {
+            let offset = Int.random(in: 0..<64, using: &rng)
+            var portable = [UInt8](repeating: 0, count: 32), bmi = portable
+            data.withUnsafeBufferPointer { p in
+                let start = p.baseAddress! + offset
+                #expect(gensyn_keccak256_path(start, length, &portable, 0) == 0)
+                #expect(gensyn_keccak256_path(start, length, &bmi, 1) == 0)
+            }
+            #expect(portable == bmi, "length \(length)")
+            #expect(bmi == Keccak256.hash(data[offset..<offset + length]), "length \(length)")
+        }
+        #expect(gensyn_keccak256_path([], 0, &probe, 7) == -1)
     }
 }

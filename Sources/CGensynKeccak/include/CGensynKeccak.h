@@ -24,6 +24,9 @@ void gensyn_keccak256_update(gensyn_keccak256_ctx *ctx, const uint8_t *data, siz
 /// Writes 32 bytes. Does not modify `ctx`, so a running hash can be finalized and continued.
 void gensyn_keccak256_final(const gensyn_keccak256_ctx *ctx, uint8_t out[32]);
 void gensyn_keccak256(const uint8_t *data, size_t length, uint8_t out[32]);
+/// One-shot Keccak-256 through a specific implementation, for tests (paths as above). Returns 0, or −1
+/// if this CPU or build has no such path (`out` is then untouched).
+int gensyn_keccak256_path(const uint8_t *data, size_t length, uint8_t out[32], int path);
 
 #ifdef __cplusplus
 }

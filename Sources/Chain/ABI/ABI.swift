@@ -20,10 +20,29 @@ public enum ABI {
         guard values.count == types.count else {
             throw ChainError(.abiTypeMismatch, "\(values.count) value(s) given for \(types.count) type(s)")
         }
-        var out = [UInt8]()
-        out.reserveCapacity(types.reduce(0) { $0 + $1.headSize } + 64)
-        try encodeSequence(count: types.count, typeAt: { types[$0] }, values: values, into: &out)
-        return out
+        // The common call shape: elementary static types only, one word each at a fixed place.
+        // Values are read through a buffer pointer: borrowed, not copied (an ABIValue copy retains its payload).
+        if types.allSatisfy(\.isElementaryStatic) {
+            return try values.withUnsafeBufferPointer { (vp) throws(ChainError) -> [UInt8] in
+                for i in 0..<types.count { _ = try valueSize(vp[i], as: types[i]) }
+                let size = 32 * types.count
+                return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                    guard let base = buffer.baseAddress else { count = 0; return }
+                    base.initialize(repeating: 0, count: size)
+                    for i in 0..<types.count { _ = writeValue(vp[i], as: types[i], to: base, at: 32 * i) }
+                    count = size
+                }
+            }
+        }
+        // Two passes: check every value and size the encoding, then write into one zeroed buffer of
+        // exactly that size (no appends, no regrowth, no list of pending offsets).
+        let size = try sequenceSize(count: types.count, typeAt: { types[$0] }, values: values)
+        return [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            guard let base = buffer.baseAddress else { count = 0; return }
+            base.initialize(repeating: 0, count: size)
+            _ = writeSequence(count: types.count, typeAt: { types[$0] }, values: values, to: base, at: 0)
+            count = size
+        }
     }
 
     /// Encodes one value of `type` (a single value is a one-element tuple).
@@ -31,61 +50,31 @@ public enum ABI {
         try encode([value], as: [type])
     }
 
-    static func encodeSequence(count: Int, typeAt: (Int) -> ABIType, values: [ABIValue], into out: inout [UInt8]) throws(ChainError) {
-        let start = out.count
-        var pending: [(Int, Int)] = []  // (head position, index) of dynamic members
-        for i in 0..<count {
-            let t = typeAt(i)
-            if t.isDynamic {
-                pending.append((out.count, i))
-                appendZeros(32, to: &out)
-            } else {
-                try encodeValue(values[i], as: t, into: &out)
-            }
-        }
-        for (head, i) in pending {
-            writeWord(UInt64(out.count - start), at: head, in: &out)
-            try encodeValue(values[i], as: typeAt(i), into: &out)
-        }
-    }
-
-    /// 32 zero bytes: appending a slice of it is a memcpy (appending `repeatElement` is not).
-    static let zeroWord = [UInt8](repeating: 0, count: 32)
-
-    @inline(__always)
-    static func appendZeros(_ n: Int, to out: inout [UInt8]) {
-        var left = n
-        while left > 0 {
-            let k = min(left, 32)
-            out.append(contentsOf: zeroWord[..<k])
-            left -= k
-        }
-    }
-
-    @inline(__always)
-    static func writeWord(_ v: UInt64, at pos: Int, in out: inout [UInt8]) {
-        for k in 0..<8 { out[pos + 24 + k] = UInt8(truncatingIfNeeded: v >> (56 - 8 * UInt64(k))) }
-    }
-
-    @inline(__always)
-    static func appendWord(_ v: UInt64, to out: inout [UInt8]) {
-        appendZeros(24, to: &out)
-        for k in 0..<8 { out.append(UInt8(truncatingIfNeeded: v >> (56 - 8 * UInt64(k)))) }
-    }
-
-    static func appendWord256(_ v: UInt256, to out: inout [UInt8]) {
-        let n = out.count
-        appendZeros(32, to: &out)
-        out.withUnsafeMutableBytes { v.writeBigEndian(to: UnsafeMutableRawBufferPointer(rebasing: $0[n...])) }
-    }
-
     static func mismatch(_ value: ABIValue, _ type: ABIType, _ why: String = "") -> ChainError {
         ChainError(.abiTypeMismatch, "value \(value) does not fit type \(type)\(why.isEmpty ? "" : ": " + why)")
     }
 
+    /// Bytes of a padded `bytes`/`string` encoding: the length word and the data rounded up to words.
+    @inline(__always)
+    static func paddedSize(_ n: Int) -> Int { 32 + (n + 31) / 32 * 32 }
+
+    /// Pass 1: the encoded size of a tuple-like sequence (heads plus tails), checking every value.
+    static func sequenceSize(count: Int, typeAt: (Int) -> ABIType, values: [ABIValue]) throws(ChainError) -> Int {
+        try values.withUnsafeBufferPointer { (vp) throws(ChainError) -> Int in  // borrow, don't copy, each value
+            var total = 0
+            for i in 0..<count {
+                let t = typeAt(i)
+                let n = try valueSize(vp[i], as: t)
+                total += t.isDynamic ? 32 + n : n
+            }
+            return total
+        }
+    }
+
+    /// Pass 1 for one value: its encoded size (the tail for dynamic types), or a type mismatch.
     // Switches on the type, then the value: a switch over a (type, value) tuple made the runtime
     // look up tuple metadata on every call.
-    static func encodeValue(_ value: ABIValue, as type: ABIType, into out: inout [UInt8]) throws(ChainError) {
+    static func valueSize(_ value: ABIValue, as type: ABIType) throws(ChainError) -> Int {
         switch type {
         case .uint(let bits):
             let v: UInt256
@@ -95,7 +84,7 @@ public enum ABI {
             default: throw mismatch(value, type)
             }
             guard v.bitLength <= bits else { throw mismatch(value, type, "needs \(v.bitLength) bits") }
-            appendWord256(v, to: &out)
+            return 32
         case .int(let bits):
             let v: Int256
             switch value {
@@ -107,36 +96,33 @@ public enum ABI {
             }
             let magnitudeBits = v.isNegative ? (UInt256(bitPattern: ~v)).bitLength : UInt256(bitPattern: v).bitLength
             guard magnitudeBits < bits else { throw mismatch(value, type, "out of range") }
-            appendWord256(UInt256(bitPattern: v), to: &out)
+            return 32
         case .address:
-            guard case .address(let a) = value else { throw mismatch(value, type) }
-            appendZeros(12, to: &out)
-            out.append(contentsOf: a.bytes)
+            guard case .address = value else { throw mismatch(value, type) }
+            return 32
         case .bool:
-            guard case .bool(let b) = value else { throw mismatch(value, type) }
-            appendWord(UInt64(b ? 1 : 0), to: &out)
+            guard case .bool = value else { throw mismatch(value, type) }
+            return 32
         case .fixedBytes(let n):
             guard case .fixedBytes(let b) = value else { throw mismatch(value, type) }
             guard b.count == n else { throw mismatch(value, type, "has \(b.count) bytes") }
-            out.append(contentsOf: b)
-            appendZeros(32 - n, to: &out)
+            return 32
         case .bytes:
             switch value {
-            case .bytes(let b): appendPadded(b, to: &out)
-            case .string(let s): appendPadded(Array(s.utf8), to: &out)
+            case .bytes(let b): return paddedSize(b.count)
+            case .string(let s): return paddedSize(s.utf8.count)
             default: throw mismatch(value, type)
             }
         case .string:
             guard case .string(let s) = value else { throw mismatch(value, type) }
-            appendPadded(Array(s.utf8), to: &out)
+            return paddedSize(s.utf8.count)
         case .array(let t, let k):
             guard case .array(let items) = value else { throw mismatch(value, type) }
             guard items.count == k else { throw mismatch(value, type, "has \(items.count) elements") }
-            try encodeSequence(count: k, typeAt: { _ in t }, values: items, into: &out)
+            return try sequenceSize(count: k, typeAt: { _ in t }, values: items)
         case .dynamicArray(let t):
             guard case .array(let items) = value else { throw mismatch(value, type) }
-            appendWord(UInt64(items.count), to: &out)
-            try encodeSequence(count: items.count, typeAt: { _ in t }, values: items, into: &out)
+            return 32 + (try sequenceSize(count: items.count, typeAt: { _ in t }, values: items))
         case .tuple(let ts):
             let items: [ABIValue]
             switch value {
@@ -144,14 +130,100 @@ public enum ABI {
             default: throw mismatch(value, type)
             }
             guard items.count == ts.count else { throw mismatch(value, type, "has \(items.count) members") }
-            try encodeSequence(count: ts.count, typeAt: { ts[$0] }, values: items, into: &out)
+            return try sequenceSize(count: ts.count, typeAt: { ts[$0] }, values: items)
         }
     }
 
-    static func appendPadded(_ b: [UInt8], to out: inout [UInt8]) {
-        appendWord(UInt64(b.count), to: &out)
-        out.append(contentsOf: b)
-        appendZeros((32 - b.count % 32) % 32, to: &out)
+    /// Pass 2: writes a sequence at `start` (heads, then the tails they point to); returns its end.
+    /// Values were checked by pass 1 and the buffer is zeroed, so only non-zero bytes are written.
+    static func writeSequence(count: Int, typeAt: (Int) -> ABIType, values: [ABIValue],
+                              to base: UnsafeMutablePointer<UInt8>, at start: Int) -> Int {
+        var headSize = 0
+        for i in 0..<count { headSize += typeAt(i).headSize }
+        var head = start, tail = start + headSize
+        values.withUnsafeBufferPointer { vp in
+            for i in 0..<count {
+                let t = typeAt(i)
+                if t.isDynamic {
+                    writeWord(UInt64(tail - start), to: base + head)
+                    tail = writeValue(vp[i], as: t, to: base, at: tail)
+                    head += 32
+                } else {
+                    head = writeValue(vp[i], as: t, to: base, at: head)
+                }
+            }
+        }
+        return tail
+    }
+
+    /// The low 8 bytes of a zeroed word, big-endian.
+    @inline(__always)
+    static func writeWord(_ v: UInt64, to word: UnsafeMutablePointer<UInt8>) {
+        UnsafeMutableRawPointer(word + 24).storeBytes(of: v.bigEndian, as: UInt64.self)
+    }
+
+    @inline(__always)
+    static func copy(_ bytes: [UInt8], to dst: UnsafeMutablePointer<UInt8>) {
+        bytes.withUnsafeBufferPointer { src in
+            if let s = src.baseAddress { dst.update(from: s, count: src.count) }
+        }
+    }
+
+    /// Pass 2 for one value at `pos`; returns the position after it. The unmatched cases cannot
+    /// happen after pass 1 and write nothing.
+    static func writeValue(_ value: ABIValue, as type: ABIType, to base: UnsafeMutablePointer<UInt8>, at pos: Int) -> Int {
+        let word = UnsafeMutableRawBufferPointer(start: base + pos, count: 32)
+        switch type {
+        case .uint:
+            switch value {
+            case .uint(let x): x.writeBigEndian(to: word)
+            case .int(let x): UInt256(bitPattern: x).writeBigEndian(to: word)
+            default: break
+            }
+            return pos + 32
+        case .int:
+            switch value {
+            case .int(let x): UInt256(bitPattern: x).writeBigEndian(to: word)
+            case .uint(let x): x.writeBigEndian(to: word)  // checked to be < 2^(bits-1)
+            default: break
+            }
+            return pos + 32
+        case .address:
+            if case .address(let a) = value { copy(a.bytes, to: base + pos + 12) }
+            return pos + 32
+        case .bool:
+            if case .bool(true) = value { base[pos + 31] = 1 }
+            return pos + 32
+        case .fixedBytes:
+            if case .fixedBytes(let b) = value { copy(b, to: base + pos) }
+            return pos + 32
+        case .bytes, .string:
+            switch value {
+            case .bytes(let b):
+                writeWord(UInt64(b.count), to: base + pos)
+                copy(b, to: base + pos + 32)
+                return pos + paddedSize(b.count)
+            case .string(let s):
+                var n = 0
+                for (i, c) in s.utf8.enumerated() { base[pos + 32 + i] = c; n += 1 }
+                writeWord(UInt64(n), to: base + pos)
+                return pos + paddedSize(n)
+            default: return pos
+            }
+        case .array(let t, let k):
+            guard case .array(let items) = value else { return pos }
+            return writeSequence(count: k, typeAt: { _ in t }, values: items, to: base, at: pos)
+        case .dynamicArray(let t):
+            guard case .array(let items) = value else { return pos }
+            writeWord(UInt64(items.count), to: base + pos)
+            return writeSequence(count: items.count, typeAt: { _ in t }, values: items, to: base, at: pos + 32)
+        case .tuple(let ts):
+            switch value {
+            case .tuple(let items), .array(let items):
+                return writeSequence(count: ts.count, typeAt: { ts[$0] }, values: items, to: base, at: pos)
+            default: return pos
+            }
+        }
     }
 
     // MARK: Decoding

@@ -5,7 +5,9 @@
 /// t.isDynamic        // true
 /// t.description      // "(uint256,bytes32[],(address,string)[2])"
 /// ```
-public indirect enum ABIType: Hashable, Sendable, CustomStringConvertible {
+// Only the two cases that nest a type directly are boxed; elementary types stay inline, so copying and
+// matching them (the encoder's hot path) costs no retain/release.
+public enum ABIType: Hashable, Sendable, CustomStringConvertible {
     /// `uintN`, N the bit width (8…256, a multiple of 8).
     case uint(Int)
     /// `intN`, N the bit width (8…256, a multiple of 8).
@@ -21,9 +23,9 @@ public indirect enum ABIType: Hashable, Sendable, CustomStringConvertible {
     /// `string`, dynamic UTF-8.
     case string
     /// `T[k]`.
-    case array(ABIType, Int)
+    indirect case array(ABIType, Int)
     /// `T[]`.
-    case dynamicArray(ABIType)
+    indirect case dynamicArray(ABIType)
     /// `(T1,T2,…)`.
     case tuple([ABIType])
 
@@ -54,6 +56,14 @@ public indirect enum ABIType: Hashable, Sendable, CustomStringConvertible {
         case .array(let t, let k): return "\(t)[\(k)]"
         case .dynamicArray(let t): return "\(t)[]"
         case .tuple(let ts): return "(" + ts.map(\.description).joined(separator: ",") + ")"
+        }
+    }
+
+    /// uintN, intN, address, bool or bytesN: one word, no nesting.
+    var isElementaryStatic: Bool {
+        switch self {
+        case .uint, .int, .address, .bool, .fixedBytes: return true
+        default: return false
         }
     }
 

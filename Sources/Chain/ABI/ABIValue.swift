@@ -5,7 +5,9 @@ import GensynPrimitives
 /// ```swift
 /// let data = try ABI.encode([.address(to), .uint(1_000)], as: [.address, .uint(256)])
 /// ```
-public indirect enum ABIValue: Hashable, Sendable {
+// Not `indirect`: the recursive cases hold arrays (already heap storage), so scalars like `.uint` live
+// inline instead of in a heap box that every match and copy would retain and release.
+public enum ABIValue: Hashable, Sendable {
     /// An unsigned integer (`uintN`).
     case uint(UInt256)
     /// A signed integer (`intN`).

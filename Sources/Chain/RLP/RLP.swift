@@ -214,7 +214,7 @@ public enum RLP {
     }
 
     /// Checks that `bytes` is a canonical big-endian integer of at most `maxBytes` bytes.
-    package static func checkCanonicalInteger(_ bytes: [UInt8], maxBytes: Int, what: String) throws(ChainError) {
+    package static func checkCanonicalInteger(_ bytes: some Collection<UInt8>, maxBytes: Int, what: String) throws(ChainError) {
         if let first = bytes.first, first == 0 {
             throw ChainError(.invalidInteger, "\(what) has leading zero bytes")
         }

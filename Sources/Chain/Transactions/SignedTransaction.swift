@@ -3,7 +3,7 @@ import GensynPrimitives
 /// A signed transaction: encode it for `eth_sendRawTransaction`, or decode and check one.
 ///
 /// Decoding is strict: canonical RLP, no leading zeros, exact field counts and sizes, r and s in range
-/// with low s (EIP-2), a valid v or y-parity, a recoverable sender, and ``Transaction/validate()``.
+/// with low s (EIP-2), a valid v or y-parity, a recoverable sender, and ``Transaction/validate(fork:)``.
 public struct SignedTransaction: Hashable, Sendable {
     /// The transaction.
     public let transaction: Transaction
@@ -18,16 +18,18 @@ public struct SignedTransaction: Hashable, Sendable {
         self.transaction = transaction
         self.signature = signature
         self.sender = sender
-        var out = [UInt8]()
-        out.reserveCapacity(160 + transaction.data.count)
-        if transaction.type != .legacy { out.append(transaction.type.rawValue) }
-        let start = out.count
-        transaction.appendFields(to: &out)
-        RLP.appendUInt(SignedTransaction.vValue(transaction, signature), to: &out)
-        RLP.appendBytes(signature.r.drop { $0 == 0 }, to: &out)
-        RLP.appendBytes(signature.s.drop { $0 == 0 }, to: &out)
-        RLP.insertListHeader(at: start, in: &out)
-        self.raw = out
+        let v = SignedTransaction.vValue(transaction, signature)
+        let r = Array(signature.r.drop { $0 == 0 }), s = Array(signature.s.drop { $0 == 0 })
+        let payload = transaction.fieldsSize + RLPSize.uint(v) + RLPSize.bytes(r) + RLPSize.bytes(s)
+        let typed = transaction.type != .legacy
+        self.raw = RLP.build(count: (typed ? 1 : 0) + RLPSize.list(payload)) { w in
+            if typed { w.byte(transaction.type.rawValue) }
+            w.listHeader(payload)
+            transaction.writeFields(to: &w)
+            w.uint(v)
+            w.bytes(r)
+            w.bytes(s)
+        }
     }
 
     /// v as encoded: y parity for typed transactions; 27/28 or chainId·2+35/36 (EIP-155) for legacy.
@@ -44,9 +46,11 @@ public struct SignedTransaction: Hashable, Sendable {
     public var hash: [UInt8] { Keccak256.hash(raw) }
 
     /// Decodes and checks a raw transaction.
-    /// - Parameter chainId: when set, a transaction for another chain is rejected (``ChainError/Code/invalidChainId``).
+    /// - Parameters:
+    ///   - chainId: when set, a transaction for another chain is rejected (``ChainError/Code/invalidChainId``).
+    ///   - fork: the rules ``Transaction/validate(fork:)`` applies (default: the newest fork).
     /// - Throws: ``ChainError`` naming the first rule broken.
-    public init(raw: some Collection<UInt8>, chainId expectedChainId: UInt64? = nil) throws(ChainError) {
+    public init(raw: some Collection<UInt8>, chainId expectedChainId: UInt64? = nil, fork: Fork = .newest) throws(ChainError) {
         let bytes = Array(raw)
         guard let first = bytes.first else { throw ChainError(.invalidTransaction, "empty transaction") }
         let type: TransactionType
@@ -61,45 +65,72 @@ public struct SignedTransaction: Hashable, Sendable {
             type = t
             body = Array(bytes.dropFirst())
         }
-        let fields = try RLP.decode(body).listItems("transaction")
+        // Fields are read in place from a validated view: no item tree, no per-field arrays.
+        var fields = try RLP.view(body).listItems(in: body, "transaction")
         let expected: Int
         switch type {
         case .legacy: expected = 9
         case .accessList: expected = 11
         case .dynamicFee: expected = 12
         case .blob: expected = 14
+        case .setCode: expected = 13
         }
-        guard fields.count == expected else {
-            throw ChainError(.rlpUnexpectedShape, "a type \(type) transaction has \(expected) fields, got \(fields.count)")
+        let count = fields.count
+        guard count == expected else {
+            throw ChainError(.rlpUnexpectedShape, "a type \(type) transaction has \(expected) fields, got \(count)")
         }
         var tx = Transaction(type: type)
-        var i = 0
-        func next() -> RLPItem { defer { i += 1 }; return fields[i] }
-        func u64(_ name: String) throws(ChainError) -> UInt64 { try next().uint64(name) }
-        func u256(_ name: String) throws(ChainError) -> UInt256 {
-            let b = try next().byteString(name)
+        func next() -> RLPView { fields.next()! }  // count checked above
+        func u64(_ name: String) throws(ChainError) -> UInt64 { try next().uint64(in: body, name) }
+        func u256(_ item: RLPView, _ name: String) throws(ChainError) -> UInt256 {
+            let b = try item.byteString(in: body, name)
             try RLP.checkCanonicalInteger(b, maxBytes: 32, what: name)
             return try! UInt256(bigEndianBytes: b)  // ≤ 32 bytes
         }
+        func u256(_ name: String) throws(ChainError) -> UInt256 { try u256(next(), name) }
+        func address(_ item: RLPView, _ name: String) throws(ChainError) -> Address {
+            let b = try item.byteString(in: body, name)
+            guard b.count == 20 else { throw ChainError(.invalidTransaction, "\(name) is \(b.count) bytes, must be 20") }
+            return Address(unchecked: Array(b))
+        }
         func to() throws(ChainError) -> Address? {
-            let b = try next().byteString("to")
+            let b = try next().byteString(in: body, "to")
             if b.isEmpty { return nil }
             guard b.count == 20 else { throw ChainError(.invalidTransaction, "recipient is \(b.count) bytes, must be 20 (or empty to create)") }
-            return Address(unchecked: b)
+            return Address(unchecked: Array(b))
         }
         func accessList() throws(ChainError) -> [AccessListEntry] {
-            try next().listItems("accessList").map { item throws(ChainError) in
-                let pair = try item.listItems("access-list entry")
-                guard pair.count == 2 else { throw ChainError(.rlpUnexpectedShape, "an access-list entry has 2 fields, got \(pair.count)") }
-                let a = try pair[0].byteString("access-list address")
-                guard a.count == 20 else { throw ChainError(.invalidTransaction, "access-list address is \(a.count) bytes, must be 20") }
-                let keys = try pair[1].listItems("storage keys").map { k throws(ChainError) in
-                    let kb = try k.byteString("storage key")
+            var out: [AccessListEntry] = []
+            for item in try next().listItems(in: body, "accessList") {
+                var pair = try item.listItems(in: body, "access-list entry")
+                let n = pair.count
+                guard n == 2 else { throw ChainError(.rlpUnexpectedShape, "an access-list entry has 2 fields, got \(n)") }
+                let a = try address(pair.next()!, "access-list address")
+                var keys: [[UInt8]] = []
+                for k in try pair.next()!.listItems(in: body, "storage keys") {
+                    let kb = try k.byteString(in: body, "storage key")
                     guard kb.count == 32 else { throw ChainError(.invalidTransaction, "access-list storage key is \(kb.count) bytes, must be 32") }
-                    return kb
+                    keys.append(Array(kb))
                 }
-                return AccessListEntry(address: Address(unchecked: a), storageKeys: keys)
+                out.append(AccessListEntry(address: a, storageKeys: keys))
             }
+            return out
+        }
+        func authorizationList() throws(ChainError) -> [Authorization] {
+            var out: [Authorization] = []
+            for item in try next().listItems(in: body, "authorizationList") {
+                var f = try item.listItems(in: body, "authorization")
+                let n = f.count
+                guard n == 6 else { throw ChainError(.rlpUnexpectedShape, "an authorization has 6 fields, got \(n)") }
+                let chainId = try u256(f.next()!, "authorization chainId")
+                let a = try address(f.next()!, "authorization address")
+                let nonce = try f.next()!.uint64(in: body, "authorization nonce")
+                let parity = try f.next()!.byteString(in: body, "authorization yParity")
+                try RLP.checkCanonicalInteger(parity, maxBytes: 1, what: "authorization yParity")
+                let r = try u256(f.next()!, "authorization r"), s = try u256(f.next()!, "authorization s")
+                out.append(Authorization(chainId: chainId, address: a, nonce: nonce, yParity: parity.first ?? 0, r: r, s: s))
+            }
+            return out
         }
         if type != .legacy {
             tx.chainId = try u64("chainId")
@@ -114,15 +145,18 @@ public struct SignedTransaction: Hashable, Sendable {
         tx.gasLimit = try u64("gasLimit")
         tx.to = try to()
         tx.value = try u256("value")
-        tx.data = try next().byteString("data")
+        tx.data = Array(try next().byteString(in: body, "data"))
         if type != .legacy { tx.accessList = try accessList() }
         if type == .blob {
             tx.maxFeePerBlobGas = try u256("maxFeePerBlobGas")
-            tx.blobVersionedHashes = try next().listItems("blobVersionedHashes").map { h throws(ChainError) in try h.byteString("blob hash") }
+            var hashes: [[UInt8]] = []
+            for h in try next().listItems(in: body, "blobVersionedHashes") { hashes.append(Array(try h.byteString(in: body, "blob hash"))) }
+            tx.blobVersionedHashes = hashes
         }
-        let vBytes = try next().byteString("v")
+        if type == .setCode { tx.authorizationList = try authorizationList() }
+        let vBytes = try next().byteString(in: body, "v")
         try RLP.checkCanonicalInteger(vBytes, maxBytes: 32, what: "v")
-        let rBytes = try next().byteString("r"), sBytes = try next().byteString("s")
+        let rBytes = try next().byteString(in: body, "r"), sBytes = try next().byteString(in: body, "s")
         for (b, name) in [(rBytes, "r"), (sBytes, "s")] {
             do { try RLP.checkCanonicalInteger(b, maxBytes: 32, what: name) } catch {
                 throw ChainError(.invalidSignature, "signature \(error.message)")
@@ -151,7 +185,7 @@ public struct SignedTransaction: Hashable, Sendable {
         }
         let sig = try Signature(r: rBytes, s: sBytes, recoveryId: parity)
         guard sig.isLowS else { throw ChainError(.invalidSignature, "signature s is above n/2 (EIP-2)") }
-        try tx.validate()
+        try tx.validate(fork: fork)
         let sender = try sig.recoverAddress(digest: tx.signingHash)
         self.init(transaction: tx, signature: sig, sender: sender)
         guard self.raw == bytes else {

@@ -3,9 +3,12 @@ import GensynPrimitives
 extension Transaction {
     /// A transaction from the JSON wallets and eth-account use: `type`, `chainId`, `nonce`, `gasPrice`, `gas`
     /// (or `gasLimit`), `to`, `value`, `data` (or `input`), `maxFeePerGas`, `maxPriorityFeePerGas`,
-    /// `accessList` (`address`, `storageKeys`). Numbers as JSON numbers, decimal strings or 0x-hex.
+    /// `accessList` (`address`, `storageKeys`), `maxFeePerBlobGas`, `blobVersionedHashes`, `authorizationList`
+    /// (`chainId`, `address`, `nonce`, `yParity`, `r`, `s`, as eth-account's signed authorizations).
+    /// Numbers as JSON numbers, decimal strings or 0x-hex.
     ///
-    /// Without `type`: 2 when `maxFeePerGas` is present, 1 when `accessList` is, else legacy.
+    /// Without `type`: 4 when `authorizationList` is present, 2 when `maxFeePerGas` is, 1 when `accessList` is,
+    /// else legacy.
     /// - Throws: ``ChainError`` naming the field.
     public init(json: JSONValue) throws(ChainError) {
         guard json.objectValue != nil else { throw ChainError(.invalidTransaction, "a transaction is a JSON object") }
@@ -20,8 +23,10 @@ extension Transaction {
         }
         let type: TransactionType
         if let t = try u64("type") {
-            guard t <= 3, let tt = TransactionType(rawValue: UInt8(t)) else { throw ChainError(.invalidTransaction, "unknown transaction type \(t)") }
+            guard t <= 4, let tt = TransactionType(rawValue: UInt8(t)) else { throw ChainError(.invalidTransaction, "unknown transaction type \(t)") }
             type = tt
+        } else if json["authorizationList"] != nil {
+            type = .setCode
         } else if json["maxFeePerGas"] != nil {
             type = .dynamicFee
         } else if json["accessList"] != nil {
@@ -51,6 +56,22 @@ extension Transaction {
                 return AccessListEntry(address: try Address(a), storageKeys: keys)
             }
         }
+        if let list = json["authorizationList"]?.arrayValue {
+            authorizationList = try list.map { e throws(ChainError) in
+                func field(_ key: String) throws(ChainError) -> UInt256 {
+                    guard let v = e[key], v != .null else { throw ChainError(.invalidTransaction, "authorization without \(key)") }
+                    return try ABIValue.parseUInt(v, what: "authorization \(key)")
+                }
+                guard let a = e["address"]?.stringValue else { throw ChainError(.invalidTransaction, "authorization without an address") }
+                let nonceValue = try field("nonce"), parityValue = try field("yParity")
+                guard let nonce = try? nonceValue.toUInt64() else { throw ChainError(.invalidInteger, "authorization nonce must fit in 64 bits") }
+                guard let parity = try? parityValue.toUInt64(), parity <= 255 else {
+                    throw ChainError(.invalidInteger, "authorization yParity must fit in 8 bits")
+                }
+                return Authorization(chainId: try field("chainId"), address: try Address(a), nonce: nonce, yParity: UInt8(parity),
+                                     r: try field("r"), s: try field("s"))
+            }
+        }
         if let hashes = json["blobVersionedHashes"]?.arrayValue {
             blobVersionedHashes = try hashes.map { h throws(ChainError) in try Hex.chainDecode(h.stringValue ?? "", count: 32, what: "blob hash") }
         }
@@ -59,7 +80,8 @@ extension Transaction {
 
 extension SignedTransaction {
     /// Every field as JSON (numbers as 0x-hex quantities, as JSON-RPC returns them), plus `hash`, `sender`,
-    /// `intrinsicGas`, `v`, `r`, `s`, `yParity`.
+    /// `intrinsicGas`, `calldataFloorGas` (EIP-7623), `v`, `r`, `s`, `yParity`; each authorization of a set-code
+    /// transaction also gets its recovered `authority` (`null` when its signature is unusable).
     public var json: JSONValue {
         let tx = transaction
         func q(_ v: UInt256) -> JSONValue { .string(v.hexString) }
@@ -70,6 +92,7 @@ extension SignedTransaction {
             ("sender", .string(sender.checksummed)),
             ("chainId", tx.chainId.map(q64) ?? .null),
             ("intrinsicGas", q64(tx.intrinsicGas)),
+            ("calldataFloorGas", q64(tx.calldataFloorGas)),
             ("nonce", q64(tx.nonce)),
         ]
         switch tx.type {
@@ -91,6 +114,13 @@ extension SignedTransaction {
         if tx.type == .blob {
             o.append(("maxFeePerBlobGas", q(tx.maxFeePerBlobGas)))
             o.append(("blobVersionedHashes", .array(tx.blobVersionedHashes.map { .string(Hex.encode($0, prefix: true)) })))
+        }
+        if tx.type == .setCode {
+            o.append(("authorizationList", .array(tx.authorizationList.map { a in
+                .object([("chainId", q(a.chainId)), ("address", .string(a.address.checksummed)), ("nonce", q64(a.nonce)),
+                         ("yParity", q64(UInt64(a.yParity))), ("r", q(a.r)), ("s", q(a.s)),
+                         ("authority", (try? a.authority()).map { .string($0.checksummed) } ?? .null)])
+            })))
         }
         o.append(("v", q64(v)))
         if tx.type != .legacy { o.append(("yParity", q64(UInt64(signature.recoveryId)))) }

@@ -10,6 +10,8 @@ public enum TransactionType: UInt8, Hashable, Sendable, CustomStringConvertible 
     case dynamicFee = 2
     /// EIP-4844: blob transaction (decoding and hashing; no blob sidecar).
     case blob = 3
+    /// EIP-7702: set-code transaction (an authorization list delegating accounts to code; Prague).
+    case setCode = 4
 
     public var description: String { "0x\(rawValue)" }
 }
@@ -26,6 +28,21 @@ public struct AccessListEntry: Hashable, Sendable {
         self.address = address
         self.storageKeys = storageKeys
     }
+}
+
+/// The protocol rules a transaction is checked against. Only rules that change static validity or
+/// intrinsic gas are distinguished.
+public enum Fork: Int, Comparable, Sendable, CustomStringConvertible {
+    /// Cancun (EIP-4844 blobs; EIP-3860 init-code limit).
+    case cancun
+    /// Prague: EIP-7702 set-code transactions and the EIP-7623 calldata floor.
+    case prague
+
+    /// The newest fork this library implements; the default everywhere.
+    public static let newest = Fork.prague
+
+    public static func < (a: Fork, b: Fork) -> Bool { a.rawValue < b.rawValue }
+    public var description: String { self == .cancun ? "Cancun" : "Prague" }
 }
 
 /// An unsigned transaction of any type. Fields a type does not use are ignored when encoding.
@@ -64,12 +81,15 @@ public struct Transaction: Hashable, Sendable {
     public var maxFeePerBlobGas: UInt256
     /// EIP-4844 versioned blob hashes, 32 bytes each (type 3).
     public var blobVersionedHashes: [[UInt8]]
+    /// EIP-7702 authorizations (type 4).
+    public var authorizationList: [Authorization]
 
     /// A transaction; unset fee fields are zero.
     public init(type: TransactionType = .dynamicFee, chainId: UInt64? = nil, nonce: UInt64 = 0, gasPrice: UInt256 = .zero,
                 maxPriorityFeePerGas: UInt256 = .zero, maxFeePerGas: UInt256 = .zero, gasLimit: UInt64 = 21_000,
                 to: Address? = nil, value: UInt256 = .zero, data: [UInt8] = [], accessList: [AccessListEntry] = [],
-                maxFeePerBlobGas: UInt256 = .zero, blobVersionedHashes: [[UInt8]] = []) {
+                maxFeePerBlobGas: UInt256 = .zero, blobVersionedHashes: [[UInt8]] = [],
+                authorizationList: [Authorization] = []) {
         self.type = type
         self.chainId = chainId
         self.nonce = nonce
@@ -83,114 +103,166 @@ public struct Transaction: Hashable, Sendable {
         self.accessList = accessList
         self.maxFeePerBlobGas = maxFeePerBlobGas
         self.blobVersionedHashes = blobVersionedHashes
+        self.authorizationList = authorizationList
     }
 
-    // MARK: Encoding
+    // MARK: Encoding (sized first, then written into one buffer of exactly that size)
 
-    /// Appends a canonical RLP integer straight from the limbs (no intermediate arrays: this is the hot path
-    /// of transaction encoding).
-    static func appendUInt256(_ v: UInt256, to out: inout [UInt8]) {
-        let n = (v.bitLength + 7) / 8
-        if n == 0 { out.append(0x80); return }
-        if n == 1, v[limb: 0] < 0x80 { out.append(UInt8(v[limb: 0])); return }
-        out.append(0x80 + UInt8(n))  // n ≤ 32 < 56: always the short form
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            out.append(UInt8(truncatingIfNeeded: v[limb: i / 8] >> UInt64(8 * (i % 8))))
+    var accessListPayloadSize: Int {
+        var total = 0
+        for e in accessList { total += RLPSize.list(Self.accessEntryPayloadSize(e)) }
+        return total
+    }
+
+    static func accessEntryPayloadSize(_ e: AccessListEntry) -> Int {
+        var keys = 0
+        for k in e.storageKeys { keys += RLPSize.bytes(k) }
+        return RLPSize.bytes(e.address.bytes) + RLPSize.list(keys)
+    }
+
+    var authorizationListPayloadSize: Int {
+        var total = 0
+        for a in authorizationList { total += RLPSize.list(a.rlpPayloadSize) }
+        return total
+    }
+
+    var blobHashesPayloadSize: Int {
+        var total = 0
+        for h in blobVersionedHashes { total += RLPSize.bytes(h) }
+        return total
+    }
+
+    /// Bytes of the fields every encoding shares, up to (not including) the signature or EIP-155 suffix.
+    var fieldsSize: Int {
+        var n = RLPSize.uint(nonce) + RLPSize.uint(gasLimit) + (to == nil ? 1 : 21) + RLPSize.uint256(value) + RLPSize.bytes(data)
+        switch type {
+        case .legacy: n += RLPSize.uint256(gasPrice)
+        case .accessList: n += RLPSize.uint(chainId ?? 0) + RLPSize.uint256(gasPrice) + RLPSize.list(accessListPayloadSize)
+        case .dynamicFee, .blob, .setCode:
+            n += RLPSize.uint(chainId ?? 0) + RLPSize.uint256(maxPriorityFeePerGas) + RLPSize.uint256(maxFeePerGas)
+            n += RLPSize.list(accessListPayloadSize)
+            if type == .blob { n += RLPSize.uint256(maxFeePerBlobGas) + RLPSize.list(blobHashesPayloadSize) }
+            if type == .setCode { n += RLPSize.list(authorizationListPayloadSize) }
+        }
+        return n
+    }
+
+    func writeAccessList(to w: inout RLPWriter) {
+        w.listHeader(accessListPayloadSize)
+        for e in accessList {
+            w.listHeader(Self.accessEntryPayloadSize(e))
+            w.bytes(e.address.bytes)
+            var keys = 0
+            for k in e.storageKeys { keys += RLPSize.bytes(k) }
+            w.listHeader(keys)
+            for k in e.storageKeys { w.bytes(k) }
         }
     }
 
-    func appendAccessList(to out: inout [UInt8]) {
-        RLP.appendList(to: &out) { out in
-            for e in accessList {
-                RLP.appendList(to: &out) { out in
-                    RLP.appendBytes(e.address.bytes, to: &out)
-                    RLP.appendList(to: &out) { out in for k in e.storageKeys { RLP.appendBytes(k, to: &out) } }
-                }
-            }
+    /// Writes the fields counted by ``fieldsSize``.
+    func writeFields(to w: inout RLPWriter) {
+        func writeTo(_ w: inout RLPWriter) {
+            if let to { w.bytes(to.bytes) } else { w.byte(0x80) }
         }
-    }
-
-    /// Appends the fields every encoding shares, up to (not including) the signature or EIP-155 suffix.
-    func appendFields(to out: inout [UInt8]) {
         switch type {
         case .legacy:
-            RLP.appendUInt(nonce, to: &out)
-            Self.appendUInt256(gasPrice, to: &out)
-            RLP.appendUInt(gasLimit, to: &out)
-            RLP.appendBytes(to?.bytes ?? [], to: &out)
-            Self.appendUInt256(value, to: &out)
-            RLP.appendBytes(data, to: &out)
+            w.uint(nonce)
+            w.uint256(gasPrice)
+            w.uint(gasLimit)
+            writeTo(&w)
+            w.uint256(value)
+            w.bytes(data)
         case .accessList:
-            RLP.appendUInt(chainId ?? 0, to: &out)
-            RLP.appendUInt(nonce, to: &out)
-            Self.appendUInt256(gasPrice, to: &out)
-            RLP.appendUInt(gasLimit, to: &out)
-            RLP.appendBytes(to?.bytes ?? [], to: &out)
-            Self.appendUInt256(value, to: &out)
-            RLP.appendBytes(data, to: &out)
-            appendAccessList(to: &out)
-        case .dynamicFee, .blob:
-            RLP.appendUInt(chainId ?? 0, to: &out)
-            RLP.appendUInt(nonce, to: &out)
-            Self.appendUInt256(maxPriorityFeePerGas, to: &out)
-            Self.appendUInt256(maxFeePerGas, to: &out)
-            RLP.appendUInt(gasLimit, to: &out)
-            RLP.appendBytes(to?.bytes ?? [], to: &out)
-            Self.appendUInt256(value, to: &out)
-            RLP.appendBytes(data, to: &out)
-            appendAccessList(to: &out)
+            w.uint(chainId ?? 0)
+            w.uint(nonce)
+            w.uint256(gasPrice)
+            w.uint(gasLimit)
+            writeTo(&w)
+            w.uint256(value)
+            w.bytes(data)
+            writeAccessList(to: &w)
+        case .dynamicFee, .blob, .setCode:
+            w.uint(chainId ?? 0)
+            w.uint(nonce)
+            w.uint256(maxPriorityFeePerGas)
+            w.uint256(maxFeePerGas)
+            w.uint(gasLimit)
+            writeTo(&w)
+            w.uint256(value)
+            w.bytes(data)
+            writeAccessList(to: &w)
             if type == .blob {
-                Self.appendUInt256(maxFeePerBlobGas, to: &out)
-                RLP.appendList(to: &out) { out in for h in blobVersionedHashes { RLP.appendBytes(h, to: &out) } }
+                w.uint256(maxFeePerBlobGas)
+                w.listHeader(blobHashesPayloadSize)
+                for h in blobVersionedHashes { w.bytes(h) }
+            }
+            if type == .setCode {
+                w.listHeader(authorizationListPayloadSize)
+                for a in authorizationList { a.write(to: &w) }
             }
         }
     }
 
     /// The bytes whose keccak256 is signed.
     public var signingPayload: [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(128 + data.count)
-        if type != .legacy { out.append(type.rawValue) }
-        let start = out.count
-        appendFields(to: &out)
-        if type == .legacy, let chainId {
-            RLP.appendUInt(chainId, to: &out)
-            out.append(0x80)
-            out.append(0x80)
+        var payload = fieldsSize
+        let eip155 = type == .legacy ? chainId : nil
+        if let eip155 { payload += RLPSize.uint(eip155) + 2 }
+        let typeByte = type == .legacy ? 0 : 1
+        return RLP.build(count: typeByte + RLPSize.list(payload)) { w in
+            if type != .legacy { w.byte(type.rawValue) }
+            w.listHeader(payload)
+            writeFields(to: &w)
+            if let eip155 {
+                w.uint(eip155)
+                w.byte(0x80)
+                w.byte(0x80)
+            }
         }
-        RLP.insertListHeader(at: start, in: &out)
-        return out
     }
 
     /// keccak256 of ``signingPayload``: the digest the sender signs.
     public var signingHash: [UInt8] { Keccak256.hash(signingPayload) }
 
-    /// Signs with `key` (RFC 6979, low s) after checking ``validate()``.
-    public func signed(with key: PrivateKey) throws(ChainError) -> SignedTransaction {
-        try validate()
+    /// Signs with `key` (RFC 6979, low s) after checking ``validate(fork:)``.
+    public func signed(with key: PrivateKey, fork: Fork = .newest) throws(ChainError) -> SignedTransaction {
+        try validate(fork: fork)
         let sig = try key.sign(digest: signingHash)
         return SignedTransaction(transaction: self, signature: sig, sender: key.address)
     }
 
-    /// The gas charged before execution (newest fork, Cancun): 21000, +32000 and 2 per init-code word for a
-    /// creation, 4 per zero and 16 per non-zero data byte, 2400 per access-list address and 1900 per key.
+    /// The gas charged before execution (newest fork, Prague): 21000, +32000 and 2 per init-code word for a
+    /// creation, 4 per zero and 16 per non-zero data byte, 2400 per access-list address and 1900 per key,
+    /// 25000 (PER_EMPTY_ACCOUNT_COST) per EIP-7702 authorization. Before Prague there are no authorizations,
+    /// so the value is the same for Cancun.
     public var intrinsicGas: UInt64 {
         var gas: UInt64 = 21_000
         let zeros = UInt64(data.lazy.filter { $0 == 0 }.count)
         gas += zeros * 4 + (UInt64(data.count) - zeros) * 16
         if to == nil { gas += 32_000 + 2 * UInt64((data.count + 31) / 32) }
         for e in accessList { gas += 2_400 + 1_900 * UInt64(e.storageKeys.count) }
+        gas += 25_000 * UInt64(authorizationList.count)
         return gas
+    }
+
+    /// EIP-7623 (Prague) calldata floor: 21000 + 10 per calldata token, tokens = zero bytes + 4 × non-zero
+    /// bytes. From Prague a transaction must have gas limit ≥ max(``intrinsicGas``, this), and pays at least this.
+    public var calldataFloorGas: UInt64 {
+        let zeros = UInt64(data.lazy.filter { $0 == 0 }.count)
+        return 21_000 + 10 * (zeros + 4 * (UInt64(data.count) - zeros))
     }
 
     /// The largest init code a creation may carry (EIP-3860).
     public static let maxInitCodeSize = 49_152
 
-    /// Static validity (the TransactionTests rules short of the signature): field ranges, fee consistency,
-    /// gas limit ≥ intrinsic gas, init-code size, access-list and blob-hash sizes.
+    /// Static validity under `fork` (the TransactionTests rules short of the signature): field ranges, fee
+    /// consistency, gas limit ≥ intrinsic gas (and, from Prague, ≥ the EIP-7623 calldata floor), init-code
+    /// size, access-list and blob-hash sizes, and for set-code transactions a recipient and a non-empty
+    /// authorization list (type 4 needs Prague). Authorization signatures are not checked here: a node
+    /// skips a bad authorization (see ``Authorization/authority()``).
     /// - Throws: ``ChainError`` with ``ChainError/Code/invalidTransaction``, ``ChainError/Code/intrinsicGasTooLow``
     ///   or ``ChainError/Code/invalidChainId``.
-    public func validate() throws(ChainError) {
+    public func validate(fork: Fork = .newest) throws(ChainError) {
         func fail(_ m: String) -> ChainError { ChainError(.invalidTransaction, m) }
         guard nonce < UInt64.max else { throw fail("nonce 2^64-1 is not allowed (EIP-2681)") }
         if type != .legacy, chainId == nil { throw ChainError(.invalidChainId, "a type \(type) transaction needs a chain id") }
@@ -198,7 +270,12 @@ public struct Transaction: Hashable, Sendable {
         guard !UInt256(gasLimit).multipliedReportingOverflow(by: price).overflow else {
             throw fail("gas limit × fee per gas exceeds 2^256-1")
         }
-        if type == .dynamicFee || type == .blob {
+        if type == .setCode {
+            guard fork >= .prague else { throw fail("set-code (type 4) transactions start with Prague, not \(fork)") }
+            guard to != nil else { throw fail("a set-code transaction cannot create a contract") }
+            guard !authorizationList.isEmpty else { throw fail("a set-code transaction needs at least one authorization") }
+        }
+        if type == .dynamicFee || type == .blob || type == .setCode {
             guard maxPriorityFeePerGas <= maxFeePerGas else {
                 throw fail("maxPriorityFeePerGas \(maxPriorityFeePerGas) exceeds maxFeePerGas \(maxFeePerGas)")
             }
@@ -218,6 +295,9 @@ public struct Transaction: Hashable, Sendable {
         }
         guard gasLimit >= intrinsicGas else {
             throw ChainError(.intrinsicGasTooLow, "gas limit \(gasLimit) is below the intrinsic gas \(intrinsicGas)")
+        }
+        if fork >= .prague, gasLimit < calldataFloorGas {
+            throw ChainError(.intrinsicGasTooLow, "gas limit \(gasLimit) is below the EIP-7623 calldata floor \(calldataFloorGas)")
         }
     }
 }
