@@ -64,9 +64,10 @@ struct InProcessSwarmTests {
         let start = clock.now
         let reports = await Self.run(&nodes, rounds: 3)
         let elapsed = clock.now - start
-        // Wall-clock bound only against hangs (CI machines are loaded); the exchange records
-        // below are what show the timeout was paid twice and then never again.
-        #expect(elapsed < .seconds(30), "three rounds took \(elapsed)")
+        // Wall-clock bound only against hangs: when CPU-bound suites run in parallel they hold the
+        // cooperative pool's threads (two on this machine) for a minute or more. The exchange
+        // records below are what show the timeout was paid twice and then never again.
+        #expect(elapsed < .seconds(600), "three rounds took \(elapsed)")
         for node in reports {
             for r in node {
                 #expect(r.exchange.rejected["liar"]?.code == .unsupportedVersion)

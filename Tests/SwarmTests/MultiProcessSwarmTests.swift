@@ -45,8 +45,11 @@ final class NodeProcess: @unchecked Sendable {
     /// Waits until `predicate` holds for some collected line; returns it.
     func wait(seconds: Double, _ what: String, _ predicate: ([String: Any]) -> Bool) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
+        // One last look after the deadline: on a loaded machine CPU-bound suites can starve this
+        // task past the deadline while the node process kept printing.
+        while true {
             if let hit = snapshot.first(where: predicate) { return hit }
+            if Date() >= deadline { break }
             try await Task.sleep(for: .milliseconds(50))
         }
         throw NodeFailure(description: "\(name): timed out waiting for \(what); last lines: \(snapshot.suffix(3))")
