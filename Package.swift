@@ -70,7 +70,7 @@ let package = Package(
         .target(name: "ChainRPC", dependencies: ["Chain", "GensynPrimitives", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Verde", dependencies: ["GensynPrimitives", "CGensynKeccak", "RepOps", "Chain"]),
-        .target(name: "Swarm", dependencies: ["RepOps"]),
+        .target(name: "Swarm", dependencies: ["RepOps", "GensynPrimitives"]),
         .target(
             name: "SwarmGRPC",
             dependencies: [
@@ -101,7 +101,7 @@ let package = Package(
             name: "gensyn-bench",
             dependencies: [
                 "BenchmarkSupport", "GensynPrimitives", "RepOpsBenchmarks", "DelphiBenchmarks", "VerdeBenchmarks",
-                "SignalBenchmarks", "ChainBenchmarks", "Swarm", "CGensynOpenBLAS",
+                "SignalBenchmarks", "ChainBenchmarks", "Swarm", "RepOps", "CGensynOpenBLAS",
             ],
             path: "Benchmarks/gensyn-bench"),
 
@@ -121,7 +121,7 @@ let package = Package(
             path: "Examples/gensyn-delphi", exclude: ["scripts"]),
 
         .executableTarget(name: "gensyn-verde", dependencies: ["Verde"], path: "Examples/gensyn-verde"),
-        .executableTarget(name: "gensyn-swarm", dependencies: ["Swarm", "SwarmGRPC"], path: "Examples/gensyn-swarm"),
+        .executableTarget(name: "gensyn-swarm", dependencies: ["Swarm", "SwarmGRPC", "RepOps"], path: "Examples/gensyn-swarm"),
 
 
         // MARK: Tests. GensynTestSupport: vector paths and the Python oracle runner.
