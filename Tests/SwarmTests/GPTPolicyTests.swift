@@ -229,6 +229,11 @@ struct SAPOLearnerTests {
         #expect(digests[0] == digests[2] && digests[0] == digests[4])
         #expect(digests[1] == digests[3] && digests[1] == digests[5])
         #expect(digests[0] != digests[1])
+        // Traced for Verde: every op recorded, and the same parameters as untraced.
+        let trace = TraceBuffer()
+        var traced = try Self.learner()
+        let report = try traced.step(Self.sequences, traceSink: trace)
+        #expect(digests[0].hasPrefix(report.parametersDigest) && trace.records.count > 50)
     }
 
     @Test("bad batches are typed errors and leave the parameters unchanged")
