@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "ChainRPCTests", dependencies: ["ChainRPC", "Chain", "GensynPrimitives", "GensynTestSupport"],
             exclude: ["Fixtures"]),  // Vyper sources compiled at test time, read by path
-        .testTarget(name: "SwarmTests", dependencies: ["Swarm", "SwarmGRPC", "GensynTestSupport"]),
+        .testTarget(name: "SwarmTests", dependencies: ["Swarm", "SwarmGRPC", "RepOps", "GensynTestSupport"]),
 
     ],
     swiftLanguageModes: [.v6]
