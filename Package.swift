@@ -71,7 +71,7 @@ let package = Package(
         .target(name: "ChainRPC", dependencies: ["Chain", "GensynPrimitives", .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio")]),
         .target(name: "Verde", dependencies: ["GensynPrimitives", "CGensynKeccak", "RepOps", "Chain"]),
-        .target(name: "Swarm", dependencies: ["RepOps"]),
+        .target(name: "Swarm", dependencies: ["RepOps", "GensynPrimitives"]),
         .target(
             name: "SwarmGRPC",
             dependencies: [
@@ -102,7 +102,7 @@ let package = Package(
             name: "gensyn-bench",
             dependencies: [
                 "BenchmarkSupport", "GensynPrimitives", "RepOpsBenchmarks", "DelphiBenchmarks", "VerdeBenchmarks",
-                "SignalBenchmarks", "ChainBenchmarks", "Swarm", "CGensynOpenBLAS",
+                "SignalBenchmarks", "ChainBenchmarks", "Swarm", "RepOps", "CGensynOpenBLAS",
             ],
             path: "Benchmarks/gensyn-bench"),
 
@@ -122,7 +122,7 @@ let package = Package(
             path: "Examples/gensyn-delphi", exclude: ["scripts"]),
 
         .executableTarget(name: "gensyn-verde", dependencies: ["Verde", "RepOps"], path: "Examples/gensyn-verde"),
-        .executableTarget(name: "gensyn-swarm", dependencies: ["Swarm", "SwarmGRPC"], path: "Examples/gensyn-swarm"),
+        .executableTarget(name: "gensyn-swarm", dependencies: ["Swarm", "SwarmGRPC", "RepOps"], path: "Examples/gensyn-swarm"),
         .executableTarget(name: "gensyn-signal", dependencies: ["Signal", "RepOps"], path: "Examples/gensyn-signal"),
 
 
@@ -147,7 +147,7 @@ let package = Package(
         .testTarget(
             name: "ChainRPCTests", dependencies: ["ChainRPC", "Chain", "GensynPrimitives", "GensynTestSupport"],
             exclude: ["Fixtures"]),  // Vyper sources compiled at test time, read by path
-        .testTarget(name: "SwarmTests", dependencies: ["Swarm", "SwarmGRPC", "GensynTestSupport"]),
+        .testTarget(name: "SwarmTests", dependencies: ["Swarm", "SwarmGRPC", "RepOps", "GensynTestSupport"]),
 
     ],
     swiftLanguageModes: [.v6]

@@ -1,9 +1,8 @@
-// gensyn-swarm: runs one real Swarm node over gRPC on loopback or a LAN.
-//
-// The policy is a STAND-IN (a seeded noisy solver, not a neural network) until the RepOps GPT
-// and its SAPO learner exist; everything else (tasks, verifiers, exchange, coordinator replica,
-// transport) is the real thing.
+// gensyn-swarm: runs one real Swarm node over gRPC on loopback or a LAN, or an in-process swarm
+// experiment. The policy is the RepOps GPT with the SAPO learner (from a cached, deterministic
+// base model), or with `--policy stand-in` a seeded noisy solver for fast transport tests.
 import Foundation
+import RepOps
 import Swarm
 import SwarmGRPC
 
@@ -12,23 +11,29 @@ struct GensynSwarm {
     static let usage = """
         usage: gensyn-swarm node --listen HOST:PORT [--advertise HOST:PORT] [--peers HOST:PORT,...] [--rounds N] [--seed S]
                                  [--timeout-ms MS] [--round-ms MS] [--difficulty 1-3] [--completions G]
-                                 [--local I] [--external J] [--skill P] [--bad MODE]
+                                 [--local I] [--external J] [--bad MODE] [--policy gpt|stand-in] [--skill P]
+                                 [GPT options]
 
-          Runs one Swarm node (STAND-IN policy: a seeded noisy solver, not a neural network).
-          Progress goes to stderr; stdout has one JSON object per line: first {"listening": ...},
-          then one per round. --rounds 0 runs until killed. Port 0 picks a free port.
+          Runs one Swarm node. Progress goes to stderr; stdout has one JSON object per line: first
+          {"listening": ...}, then one per round. --rounds 0 runs until killed. Port 0 picks a free port.
           The seed defaults to a hash of the node's address. The node's id is its address as peers
           reach it: the bound address, or --advertise (needed with --listen 0.0.0.0:PORT).
+          --policy stand-in: a seeded noisy solver (not a neural network; --skill P), for fast tests.
           --bad MODE makes this node a bad peer for tests: malformed, oversized, utf8, wrong-round.
 
-               gensyn-swarm experiment --nodes N --local I --external J --rounds R --seeds S [--json]
-                                       [--completions G] [--difficulty 1-3]
+               gensyn-swarm experiment --nodes N --local I --external J --rounds R --seeds S [--json] [--plot out.svg]
+                                       [--configs I/J,I/J,...] [--completions G] [--questions-per-family K]
+                                       [--difficulty 1-3] [--policy gpt|stand-in] [GPT options]
 
-          Runs an in-process swarm and reports cumulative reward per node and in total (mean ± std
-          over seeds). The policy is the STAND-IN noisy solver until the RepOps GPT lands: its
-          "learning" grows with the number of groups it trains on, so these numbers test the
-          harness, not SAPO. With --json prints {"config": "I/J", "rounds", "seeds",
-          "cumulative_reward_mean", "cumulative_reward_std", "reward_by_round"}.
+          Runs an in-process swarm (N nodes, lock-step rounds, everything seeded) and reports the
+          cumulative reward per node and in total (mean ± std over seeds). --configs runs several
+          I/J configurations on the same base model (e.g. 8/0,6/2,4/4,2/6). With --json prints one
+          line per configuration: {"config": "I/J", "rounds", "seeds", "cumulative_reward_mean",
+          "cumulative_reward_std", "reward_by_round"}. --plot writes the reward-by-round curves (SVG).
+
+          GPT options: --families f1,f2 (default basic_arithmetic,base_conversion,fraction_simplification,
+          propositional_logic) --warmup-steps N (300) --lr X (1e-3) --temperature T (1)
+          --cache DIR (base models; default $GENSYN_SWARM_CACHE or ~/.cache/gensyn-swarm)
         """
 
     static func main() async {
@@ -49,7 +54,10 @@ struct GensynSwarm {
         args.removeFirst()
         do {
             let options = try NodeOptions(args)
-            try await runNode(options)
+            switch options.policy {
+            case .standIn: try await runNode(options, policy: NoisySolverPolicy(skill: options.skill))
+            case .gpt: try await runNode(options, policy: options.gpt.basePolicy(log: log))
+            }
         } catch {
             FileHandle.standardError.write(Data("gensyn-swarm: \(error)\n\n\(usage)\n".utf8))
             exit(2)
@@ -63,7 +71,7 @@ struct GensynSwarm {
 
     static func log(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
 
-    static func runNode(_ o: NodeOptions) async throws {
+    static func runNode<Policy: SwarmPolicy>(_ o: NodeOptions, policy: Policy) async throws {
         let grpc = GRPCSwarmTransport(host: o.listen.host, port: o.listen.port, bootstrap: o.peers)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await grpc.serve() }
@@ -73,11 +81,13 @@ struct GensynSwarm {
             let start = grpc.observedRound
             let transport = ExampleTransport(inner: grpc, bad: o.bad)
             let config = SwarmNodeConfig(
-                nodeID: me, seed: o.seed ?? fnv1a(me), difficulty: o.difficulty, completionsPerQuestion: o.completions,
+                nodeID: me, seed: o.seed ?? fnv1a(me), families: o.policy == .gpt ? o.gpt.families : TaskFamily.allCases,
+                difficulty: o.difficulty, completionsPerQuestion: o.completions,
                 localSamples: o.local, externalSamples: o.external,
-                exchange: PeerExchange.Config(fetchTimeoutMillis: o.timeoutMillis, retryIntervalMillis: 100))
-            var node = SwarmNode(config: config, transport: transport, policy: NoisySolverPolicy(skill: o.skill), startingRound: start)
-            log("node \(me): starting at round \(start) with peers \(o.peers.map(\.description)) (STAND-IN policy: noisy solver)")
+                exchange: PeerExchange.Config(fetchTimeoutMillis: o.timeoutMillis, retryIntervalMillis: 100),
+                questionsPerFamily: o.questionsPerFamily)
+            var node = SwarmNode(config: config, transport: transport, policy: policy, startingRound: start)
+            log("node \(me): starting at round \(start) with peers \(o.peers.map(\.description)); \(node.policy.summary)")
             var done = 0
             let clock = ContinuousClock()
             while o.rounds == 0 || done < o.rounds {
@@ -88,80 +98,27 @@ struct GensynSwarm {
                 log("node \(me) round \(r.round): local reward \(r.localMeanReward), from \(r.exchange.received.count) peers "
                     + "(\(r.exchange.external.count) groups), rejected \(r.exchange.rejected.count), timed out \(r.exchange.timedOut.count), "
                     + "batch \(r.batch.local.count)+\(r.batch.external.count), \(r.millis) ms, \(node.policy.summary)")
-                emit([
+                var line: [String: Any] = [
                     "round": r.round, "node": me, "received": r.exchange.received,
                     "rejected": r.exchange.rejected.mapValues { $0.code.description },
                     "timed_out": r.exchange.timedOut, "dropped": r.exchange.dropped, "millis": r.millis,
                     "local_reward": Double(r.localMeanReward), "external_groups": r.exchange.external.count,
                     "published_bytes": r.publishedBytes, "winners": winners,
-                ])
+                ]
+                if let gpt = node.policy as? GPTPolicy {
+                    let s = gpt.statistics
+                    line["generated_tokens"] = s.generatedTokens
+                    line["trained_tokens"] = s.trainedTokens
+                    line["generation_millis"] = s.generationNanoseconds / 1_000_000
+                    line["training_millis"] = s.trainingNanoseconds / 1_000_000
+                }
+                emit(line)
                 done += 1
                 let elapsed = clock.now - began
                 if elapsed < .milliseconds(o.roundMillis) { try? await Task.sleep(for: .milliseconds(o.roundMillis) - elapsed) }
             }
             grpc.shutdown()
             group.cancelAll()
-        }
-    }
-}
-
-extension GensynSwarm {
-    static func runExperiment(_ o: ExperimentOptions) async throws {
-        log("STAND-IN policy (seeded noisy solver, not a neural network): results test the harness, not SAPO")
-        let config = SwarmExperiment.Config(nodes: o.nodes, localSamples: o.local, externalSamples: o.external, rounds: o.rounds,
-                                            completionsPerQuestion: o.completions, difficulty: o.difficulty)
-        var runs: [SwarmExperiment.Run] = []
-        for seed in 0..<o.seeds {
-            let run = await SwarmExperiment.run(config, seed: UInt64(seed)) { _ in NoisySolverPolicy(skill: 0.2, learningRate: 0.002) }
-            log("seed \(seed): cumulative reward \(run.cumulativeReward)")
-            runs.append(run)
-        }
-        let (mean, std) = SwarmExperiment.meanAndStd(runs.map(\.cumulativeReward))
-        let byRound = (0..<o.rounds).map { r in runs.map { Double($0.rewardByRound[r]) }.reduce(0, +) / Double(runs.count) }
-        if o.json {
-            emit(["config": "\(o.local)/\(o.external)", "rounds": o.rounds, "seeds": o.seeds, "cumulative_reward_mean": mean,
-                  "cumulative_reward_std": std, "reward_by_round": byRound])
-            return
-        }
-        print("config \(o.local)/\(o.external), \(o.nodes) nodes, \(o.rounds) rounds, \(o.seeds) seeds (STAND-IN policy)")
-        for node in 0..<o.nodes {
-            let (m, s) = SwarmExperiment.meanAndStd(runs.map { $0.cumulativeRewardPerNode[node] })
-            print("  node \(node): cumulative reward \(m) ± \(s)")
-        }
-        print("  swarm (mean over nodes, summed over rounds): \(mean) ± \(std)")
-    }
-}
-
-/// Command-line options of `experiment`.
-struct ExperimentOptions {
-    var nodes = 8, local = 4, external = 4, rounds = 100, seeds = 3, completions = 8, difficulty = 1
-    var json = false
-
-    init(_ args: [String]) throws {
-        var i = 0
-        func number(_ name: String) throws -> Int {
-            guard i + 1 < args.count, let n = Int(args[i + 1]) else { throw NodeOptions.Invalid(description: "\(name) needs an integer") }
-            i += 1
-            return n
-        }
-        while i < args.count {
-            switch args[i] {
-            case "--nodes": nodes = try number("--nodes")
-            case "--local": local = try number("--local")
-            case "--external": external = try number("--external")
-            case "--rounds": rounds = try number("--rounds")
-            case "--seeds": seeds = try number("--seeds")
-            case "--completions": completions = try number("--completions")
-            case "--difficulty": difficulty = try number("--difficulty")
-            case "--json": json = true
-            default: throw NodeOptions.Invalid(description: "unknown option \(args[i])")
-            }
-            i += 1
-        }
-        guard (1...256).contains(nodes), local >= 0, external >= 0, (1...100_000).contains(rounds), (1...1000).contains(seeds),
-            (1...64).contains(completions), (1...3).contains(difficulty)
-        else {
-            throw NodeOptions.Invalid(description: "need 1 ≤ nodes ≤ 256, I, J ≥ 0, 1 ≤ rounds ≤ 100000, 1 ≤ seeds ≤ 1000, 1 ≤ G ≤ 64, difficulty 1...3")
         }
     }
 }
@@ -186,6 +143,9 @@ struct NodeOptions {
     var external = 4
     var skill: Float = 0.3
     var bad: BadMode?
+    var policy = PolicyKind.gpt
+    var gpt = GPTSetup()
+    var questionsPerFamily = 1
 
     struct Invalid: Error, CustomStringConvertible { let description: String }
 
@@ -225,14 +185,21 @@ struct NodeOptions {
             case "--local": local = try number("--local")
             case "--external": external = try number("--external")
             case "--skill": skill = try number("--skill")
+            case "--questions-per-family": questionsPerFamily = try number("--questions-per-family")
+            case "--policy":
+                let v = try value()
+                guard let p = PolicyKind(rawValue: v) else { throw Invalid(description: "--policy: '\(v)' is not gpt or stand-in") }
+                policy = p
             case "--bad":
                 let v = try value()
                 guard let m = BadMode(rawValue: v) else { throw Invalid(description: "--bad: '\(v)' is not one of malformed, oversized, utf8, wrong-round") }
                 bad = m
-            default: throw Invalid(description: "unknown option \(args[i])")
+            default:
+                guard try gpt.parse(args, &i) else { throw Invalid(description: "unknown option \(args[i])") }
             }
             i += 1
         }
+        guard (1...64).contains(questionsPerFamily) else { throw Invalid(description: "--questions-per-family must be 1...64") }
         guard rounds >= 0, (1...3).contains(difficulty), (1...64).contains(completions) else {
             throw Invalid(description: "--rounds must be ≥ 0, --difficulty 1...3, --completions 1...64")
         }

@@ -1,3 +1,4 @@
+import RepOps
 import Swarm
 import Testing
 
@@ -19,6 +20,15 @@ struct DocSnippetTests {
                                             mask: [true, true, true, true])
         print(s.loss, s.gradient, s.clippedTokens)
         #expect(s.clippedTokens == 1 && s.tokens == 4)
+
+        // A tiny GPT policy: a few supervised warm-up steps, then 4 sampled completions.
+        let recipe = BaseModel.Recipe(model: GPTConfig(vocabulary: TaskTokenizer().vocabulary, context: 24, width: 16, heads: 2, layers: 1),
+                                      families: [.basicArithmetic], steps: 5, batchSize: 8)
+        var policy = try GPTPolicy(config: GPTPolicyConfig(model: recipe.model), parameters: BaseModel.train(recipe))
+        var rng = SwarmRandom(seed: 7)
+        let sum = SwarmTask(try TaskSpec(family: .basicArithmetic, difficulty: 1, seed: 1))
+        print(TaskPrompt.compact(sum)!, policy.complete(sum, count: 4, rng: &rng))   // "B…" and 4 completions
+        #expect(TaskPrompt.compact(sum)!.hasPrefix("B") && policy.statistics.generatedTokens > 0)
 
         // One node on an in-process network, stand-in policy (alone: it receives nothing).
         let network = InProcessNetwork()

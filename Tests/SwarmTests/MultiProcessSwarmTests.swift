@@ -12,7 +12,7 @@ final class NodeProcess: @unchecked Sendable {
     init(_ name: String, _ arguments: [String]) throws {
         self.name = name
         process.executableURL = NodeProcess.binary
-        process.arguments = ["node"] + arguments
+        process.arguments = ["node", "--policy", "stand-in"] + arguments
         let out = Pipe()
         process.standardOutput = out
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("gensyn-swarm-test-\(name)-\(getpid()).log")
@@ -131,7 +131,7 @@ struct MultiProcessSwarmTests {
     func experimentJSON() throws {
         let process = Process()
         process.executableURL = NodeProcess.binary
-        process.arguments = ["experiment", "--nodes", "3", "--local", "2", "--external", "2", "--rounds", "3", "--seeds", "2", "--json"]
+        process.arguments = ["experiment", "--policy", "stand-in", "--nodes", "3", "--local", "2", "--external", "2", "--rounds", "3", "--seeds", "2", "--json"]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

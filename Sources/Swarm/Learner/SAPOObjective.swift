@@ -2,8 +2,8 @@
 /// per-token clipped surrogate with its gradient, as pure functions over `Float` arrays.
 ///
 /// All sums run sequentially in index order in `Float`, so results are bitwise reproducible.
-/// RepOps autograd will compute the ratios ρ = π/π_old and consume ``surrogate(ratios:advantages:mask:clip:)``'s
-/// gradient; until then these functions are the learner's maths, tested against float64.
+/// ``SAPOLearner`` computes the ratios ρ = π/π_old with RepOps autograd and turns
+/// ``surrogate(ratios:advantages:mask:clip:)``'s gradient into constant per-token weights.
 public enum SAPOObjective {
     /// How the group standard deviation is computed.
     public enum Deviation: Sendable, Hashable {

@@ -1,6 +1,6 @@
-/// What a node trains: it answers tasks and learns from a SAPO batch. The RepOps GPT policy and
-/// its SAPO learner (issue: RepOps training) will conform to this protocol; until then
-/// ``NoisySolverPolicy`` stands in.
+/// What a node trains: it answers tasks and learns from a SAPO batch. ``GPTPolicy`` (a RepOps
+/// GPT with ``SAPOLearner``) is the real one; ``NoisySolverPolicy`` is a fast stand-in for
+/// transport tests.
 public protocol SwarmPolicy: Sendable {
     /// `count` completions for `task`.
     mutating func complete(_ task: SwarmTask, count: Int, rng: inout SwarmRandom) -> [String]
@@ -13,8 +13,8 @@ public protocol SwarmPolicy: Sendable {
 /// **STAND-IN POLICY — NOT A NEURAL NETWORK.** Answers a task correctly with probability
 /// ``skill`` (else with a wrong answer, or without answer tags), and "trains" by moving `skill`
 /// toward 1 in proportion to the number of groups with a learning signal it is given. It exists
-/// only so that the exchange, the coordinator and the transports can run end to end before the
-/// RepOps GPT and its SAPO learner exist.
+/// so that the exchange, the coordinator and the transports can be tested end to end quickly,
+/// without a neural network (``GPTPolicy`` is the real policy).
 public struct NoisySolverPolicy: SwarmPolicy {
     /// Probability of a correct answer.
     public private(set) var skill: Float

@@ -2,9 +2,9 @@
 /// N nodes on an ``InProcessNetwork``, rounds in lock-step (every node finishes round r before
 /// any starts r + 1), every random choice seeded, so a run is reproducible.
 ///
-/// The policy is whatever ``SwarmPolicy`` the caller builds per node. Until the RepOps GPT exists
-/// the only one is ``NoisySolverPolicy``, a stand-in whose "learning" grows with the number of
-/// groups it trains on, so its results show that the harness works, not what SAPO does.
+/// The policy is whatever ``SwarmPolicy`` the caller builds per node: ``GPTPolicy`` for the SAPO
+/// comparison, or ``NoisySolverPolicy``, a stand-in whose "learning" grows with the number of
+/// groups it trains on (its results show that the harness works, not what SAPO does).
 public enum SwarmExperiment {
     /// What to run.
     public struct Config: Sendable, Hashable {
@@ -20,15 +20,22 @@ public enum SwarmExperiment {
         public var completionsPerQuestion: Int
         /// Task difficulty.
         public var difficulty: Int
+        /// Families asked each round.
+        public var families: [TaskFamily]
+        /// Questions per family per round.
+        public var questionsPerFamily: Int
 
         /// A configuration; counts are clamped to at least 1 (I and J to at least 0).
-        public init(nodes: Int, localSamples: Int, externalSamples: Int, rounds: Int, completionsPerQuestion: Int = 8, difficulty: Int = 1) {
+        public init(nodes: Int, localSamples: Int, externalSamples: Int, rounds: Int, completionsPerQuestion: Int = 8, difficulty: Int = 1,
+                    families: [TaskFamily] = TaskFamily.allCases, questionsPerFamily: Int = 1) {
             self.nodes = max(1, nodes)
             self.localSamples = max(0, localSamples)
             self.externalSamples = max(0, externalSamples)
             self.rounds = max(1, rounds)
             self.completionsPerQuestion = max(1, completionsPerQuestion)
             self.difficulty = min(max(1, difficulty), TaskSpec.maxDifficulty)
+            self.families = families.isEmpty ? TaskFamily.allCases : families
+            self.questionsPerFamily = max(1, questionsPerFamily)
         }
     }
 
@@ -42,17 +49,20 @@ public enum SwarmExperiment {
         public var cumulativeReward: Float { rewardByRound.reduce(0, +) }
     }
 
-    /// Runs `config` with `seed`; `makePolicy(node)` builds each node's policy.
-    public static func run<Policy: SwarmPolicy>(_ config: Config, seed: UInt64, makePolicy: (Int) -> Policy) async -> Run {
+    /// Runs `config` with `seed`; `makePolicy(node)` builds each node's policy; `progress(round,
+    /// swarm reward of the round)` is called after every round.
+    public static func run<Policy: SwarmPolicy>(_ config: Config, seed: UInt64, makePolicy: (Int) -> Policy,
+                                                progress: (Int, Float) -> Void = { _, _ in }) async -> Run {
         typealias Node = SwarmNode<InProcessTransport, Policy>
         let network = InProcessNetwork()
         // Generous timeout: in lock-step every peer publishes; retries are 1 ms apart.
         let exchange = PeerExchange.Config(fetchTimeoutMillis: 60_000, retryIntervalMillis: 1)
         var nodes: [Node] = (0..<config.nodes).map { i in
             let id = "node-\(i)"
-            let c = SwarmNodeConfig(nodeID: id, seed: SwarmRandom(seed: seed, stream: UInt64(i)).state, difficulty: config.difficulty,
-                                    completionsPerQuestion: config.completionsPerQuestion, localSamples: config.localSamples,
-                                    externalSamples: config.externalSamples, exchange: exchange)
+            let c = SwarmNodeConfig(nodeID: id, seed: SwarmRandom(seed: seed, stream: UInt64(i)).state, families: config.families,
+                                    difficulty: config.difficulty, completionsPerQuestion: config.completionsPerQuestion,
+                                    localSamples: config.localSamples, externalSamples: config.externalSamples, exchange: exchange,
+                                    questionsPerFamily: config.questionsPerFamily)
             return SwarmNode(config: c, transport: InProcessTransport(network: network, node: id), policy: makePolicy(i))
         }
         var byRound: [Float] = []
@@ -78,6 +88,7 @@ public enum SwarmExperiment {
                 sum += reward
             }
             byRound.append(sum / Float(config.nodes))
+            progress(byRound.count - 1, byRound[byRound.count - 1])
         }
         return Run(rewardByRound: byRound, cumulativeRewardPerNode: perNode)
     }

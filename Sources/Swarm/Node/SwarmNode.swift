@@ -6,6 +6,8 @@ public struct SwarmNodeConfig: Sendable, Hashable {
     public var seed: UInt64
     /// Families asked each round (one question per family, as in the paper).
     public var families: [TaskFamily]
+    /// Questions per family per round (so a round can hold more questions than families).
+    public var questionsPerFamily: Int
     /// Difficulty of the questions.
     public var difficulty: Int
     /// Completions per question (G).
@@ -20,10 +22,11 @@ public struct SwarmNodeConfig: Sendable, Hashable {
     /// A configuration; counts are clamped to sensible minimums, difficulty to 1...3.
     public init(nodeID: String, seed: UInt64, families: [TaskFamily] = TaskFamily.allCases, difficulty: Int = 1,
                 completionsPerQuestion: Int = 4, localSamples: Int = 4, externalSamples: Int = 4,
-                exchange: PeerExchange.Config = PeerExchange.Config()) {
+                exchange: PeerExchange.Config = PeerExchange.Config(), questionsPerFamily: Int = 1) {
         self.nodeID = nodeID
         self.seed = seed
         self.families = families.isEmpty ? TaskFamily.allCases : families
+        self.questionsPerFamily = max(1, questionsPerFamily)
         self.difficulty = min(max(difficulty, 1), TaskSpec.maxDifficulty)
         self.completionsPerQuestion = max(1, completionsPerQuestion)
         self.localSamples = max(0, localSamples)
@@ -82,10 +85,13 @@ public struct SwarmNode<Transport: SwarmTransport, Policy: SwarmPolicy>: Sendabl
         self.origin = clock.now
     }
 
-    /// The tasks of `round` at this node: one per family, seeded by (node seed, round, family).
+    /// The tasks of `round` at this node: ``SwarmNodeConfig/questionsPerFamily`` per family,
+    /// seeded by (node seed, round, family) for the first and (node seed, round, family, k) for
+    /// the k-th after it.
     public func tasks(round: UInt64) -> [SwarmTask] {
-        config.families.map { family in
-            let seed = SwarmRandom(seed: config.seed, streams: [round, UInt64(family.wireCode)]).state
+        config.families.flatMap { family in (0..<max(1, config.questionsPerFamily)).map { (family, $0) } }.map { family, k in
+            let streams = [round, UInt64(family.wireCode)] + (k == 0 ? [] : [UInt64(k)])
+            let seed = SwarmRandom(seed: config.seed, streams: streams).state
             // Clamped here too (the config's fields are mutable), so the spec is always valid.
             let difficulty = min(max(config.difficulty, 1), TaskSpec.maxDifficulty)
             return SwarmTask(try! TaskSpec(family: family, difficulty: difficulty, seed: seed))

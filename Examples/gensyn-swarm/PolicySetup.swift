@@ -1,0 +1,74 @@
+import Foundation
+import RepOps
+import Swarm
+
+/// Which policy a command runs.
+enum PolicyKind: String {
+    /// The RepOps GPT with the SAPO learner (from a cached base model).
+    case gpt
+    /// The seeded noisy solver (not a neural network): fast, for transport tests and demos.
+    case standIn = "stand-in"
+}
+
+/// The GPT policy's settings shared by `node` and `experiment`.
+struct GPTSetup {
+    var families: [TaskFamily] = [.basicArithmetic, .baseConversion, .fractionSimplification, .propositionalLogic]
+    var warmupSteps = 300
+    var learningRate: Float = 1e-3
+    var temperature: Float = 1
+    var cacheDirectory: String = {
+        let env = ProcessInfo.processInfo.environment
+        if let dir = env["GENSYN_SWARM_CACHE"], !dir.isEmpty { return dir }
+        let base = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.cache")
+        return base + "/gensyn-swarm"
+    }()
+
+    var recipe: BaseModel.Recipe { BaseModel.Recipe(families: families, difficulty: 1, steps: warmupSteps) }
+    var policyConfig: GPTPolicyConfig { GPTPolicyConfig(temperature: temperature, learningRate: learningRate) }
+
+    /// Parses one of this setup's options at `args[i]`; returns false when the option is not one of them.
+    mutating func parse(_ args: [String], _ i: inout Int) throws -> Bool {
+        func value() throws -> String {
+            guard i + 1 < args.count else { throw NodeOptions.Invalid(description: "\(args[i]) needs a value") }
+            i += 1
+            return args[i]
+        }
+        switch args[i] {
+        case "--families":
+            let v = try value()
+            families = try v.split(separator: ",").map { name in
+                guard let f = TaskFamily(rawValue: String(name)) else {
+                    throw NodeOptions.Invalid(description: "--families: '\(name)' is not one of \(TaskFamily.allCases.map(\.rawValue))")
+                }
+                return f
+            }
+            if families.isEmpty || families.contains(.arc1D) {
+                throw NodeOptions.Invalid(description: "--families needs ≥ 1 family; arc_1d has no compact prompt for the GPT policy")
+            }
+        case "--warmup-steps":
+            guard let n = Int(try value()), (0...100_000).contains(n) else { throw NodeOptions.Invalid(description: "--warmup-steps needs 0...100000") }
+            warmupSteps = n
+        case "--lr":
+            guard let x = Float(try value()), x >= 0, x.isFinite else { throw NodeOptions.Invalid(description: "--lr needs a number ≥ 0") }
+            learningRate = x
+        case "--temperature":
+            guard let x = Float(try value()), x > 0, x.isFinite else { throw NodeOptions.Invalid(description: "--temperature needs a number > 0") }
+            temperature = x
+        case "--cache": cacheDirectory = try value()
+        default: return false
+        }
+        return true
+    }
+
+    /// The base model (cached) and a policy on it; progress on stderr.
+    func basePolicy(log: (String) -> Void) throws -> GPTPolicy {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let (parameters, fromCache) = try BaseModel.cached(recipe, directory: cacheDirectory) { step, logp in
+            if step % 50 == 0 || step == recipe.steps - 1 { log("warm-up step \(step)/\(recipe.steps): mean log p of the answers \(logp)") }
+        }
+        log(fromCache ? "base model \(recipe.identifier.prefix(12)) from \(cacheDirectory)"
+            : "base model \(recipe.identifier.prefix(12)) trained in \(clock.now - start), cached in \(cacheDirectory)")
+        return try GPTPolicy(config: policyConfig, parameters: parameters)
+    }
+}

@@ -1,0 +1,317 @@
+import Foundation
+import GensynTestSupport
+import RepOps
+import Swarm
+import Testing
+
+@Suite("GPT policy: tokenizer and compact prompts")
+struct TaskTokenizerTests {
+    @Test("round trip, answer tags as single tokens, strict alphabet")
+    func roundTrip() throws {
+        let t = TaskTokenizer()
+        let tokens = try t.encode("<answer>3/4</answer>")
+        #expect(tokens.count == 5 && tokens.first == TaskTokenizer.answerOpen && tokens.last == TaskTokenizer.answerClose)
+        #expect(t.decode(tokens) == "<answer>3/4</answer>")
+        #expect(t.decode([TaskTokenizer.bos] + tokens + [TaskTokenizer.eos, TaskTokenizer.pad, 999, -1]) == "<answer>3/4</answer>")
+        var rng = SwarmRandom(seed: 3)
+        let alphabet = TaskTokenizer.alphabet.map { Character(Unicode.Scalar($0)) }
+        for _ in 0..<300 {
+            let text = String((0..<rng.below(30)).map { _ in alphabet[rng.below(alphabet.count)] })
+            let encoded = try t.encode(text)
+            #expect(encoded.allSatisfy { (0..<t.vocabulary).contains($0) })
+            #expect(t.decode(encoded) == text)
+        }
+        for bad in ["é", "a\tb", "<answer>\u{0}", "\u{1F600}"] {
+            #expect(throws: PolicyError.self) { try t.encode(bad) }
+        }
+        #expect(try t.encode("<answe").count == 6)  // `<` is in the alphabet; only the full tag is one token
+    }
+
+    /// Each family's compact prompt carries everything needed to answer: an independent Python
+    /// solver recomputes the answer from the compact prompt alone.
+    @Test("compact prompts determine the answer (Python solver on the prompt)")
+    func promptsDetermineAnswers() throws {
+        let families: [TaskFamily] = [.basicArithmetic, .decimalArithmetic, .baseConversion, .fractionSimplification, .propositionalLogic, .sorting]
+        var cases: [[String]] = []
+        for family in families {
+            for difficulty in 1...3 {
+                for seed in 0..<15 as Range<UInt64> {
+                    let task = SwarmTask(try TaskSpec(family: family, difficulty: difficulty, seed: seed * 7919 + 1))
+                    let prompt = try #require(TaskPrompt.compact(task), "\(task.spec)")
+                    #expect(try TaskTokenizer().encode(prompt).count == prompt.utf8.count, "\(prompt)")
+                    cases.append([prompt, TaskPrompt.trainingAnswer(task)])
+                }
+            }
+        }
+        #expect(TaskPrompt.compact(SwarmTask(try TaskSpec(family: .arc1D, difficulty: 1, seed: 1))) == nil)
+        let script = #"""
+            import sys, json
+            from fractions import Fraction
+            from decimal import Decimal
+            def digits(n, b):
+                s = "0123456789abcdefghijklmnopqrstuvwxyz"; out = ""
+                while True:
+                    out = s[n % b] + out; n //= b
+                    if n == 0: return out
+            def solve(p):
+                k, body = p[0], p[1:]
+                if k == "B": return str(eval(body))
+                if k == "D":
+                    v = eval("".join(f"Decimal('{t}')" if t[0].isdigit() else t for t in tokens(body)))
+                    return v
+                if k == "C":
+                    bases, ds = body.split(":"); f, t = bases.split(">")
+                    return digits(int(ds, int(f)), int(t))
+                if k == "F":
+                    f = Fraction(body); return f"{f.numerator}/{f.denominator}"
+                if k == "L":
+                    vals, formula = body.split(":")
+                    env = {vals[i]: vals[i + 1] == "1" for i in range(0, len(vals), 2)}
+                    v, end = formula_value(formula, 0, env)
+                    assert end == len(formula)
+                    return "true" if v else "false"
+                if k == "S":
+                    xs = sorted(int(x) for x in body[1:].split(",")); xs = xs if body[0] == "+" else xs[::-1]
+                    return ",".join(map(str, xs))
+            OPS = {"<->": lambda a, b: a == b, "->": lambda a, b: (not a) or b, "&": lambda a, b: a and b, "|": lambda a, b: a or b}
+            def operand(s, i, env):
+                if s[i] == "~": v, i = operand(s, i + 1, env); return (not v), i
+                if s[i] == "(":
+                    v, i = formula_value(s, i + 1, env); assert s[i] == ")"; return v, i + 1
+                return env[s[i]], i + 1
+            def formula_value(s, i, env):
+                v, i = operand(s, i, env)
+                for op, f in OPS.items():
+                    if s.startswith(op, i):
+                        r, i = operand(s, i + len(op), env); return f(v, r), i
+                return v, i
+            def tokens(e):
+                out, cur = [], ""
+                for c in e:
+                    if c.isdigit() or c == ".": cur += c
+                    else:
+                        if cur: out.append(cur); cur = ""
+                        out.append(c)
+                if cur: out.append(cur)
+                return out
+            for p, a in json.loads(sys.stdin.read()):
+                got = solve(p)
+                ok = (Decimal(str(got)) == Decimal(a)) if p[0] in "BD" else got == a
+                print("ok" if ok else f"MISMATCH {p} {got} {a}")
+            """#
+        let out = try PythonOracle.run(script, input: String(decoding: try JSONSerialization.data(withJSONObject: cases), as: UTF8.self))
+        let lines = out.split(separator: "\n")
+        #expect(lines.count == cases.count)
+        for line in lines where line != "ok" { Issue.record("\(line)") }
+    }
+}
+
+@Suite("GPT policy: SAPO learner")
+struct SAPOLearnerTests {
+    static let config = GPTConfig(vocabulary: 10, context: 8, width: 8, heads: 2, layers: 1, hidden: 12)
+    static let sequences = [
+        SAPOLearner.Sequence(prompt: [1, 5, 6], completion: [7, 2], advantage: 1.2),
+        SAPOLearner.Sequence(prompt: [1, 3], completion: [4, 4, 8, 2], advantage: -0.7),
+        SAPOLearner.Sequence(prompt: [1, 9, 9, 9], completion: [2], advantage: 0.3),
+    ]
+
+    static func learner(seed: UInt64 = 5, scale: Float = 10, iterations: Int = 1) throws -> SAPOLearner {
+        let model = try GPT(config)
+        var params = try model.initialParameters(seed: seed)
+        // Larger than the 0.02 init so log-probabilities and gradients are far from uniform.
+        for name in params.names where params[name]!.rank == 2 { params[name] = params[name]!.scaled(by: scale) }
+        return SAPOLearner(model: model, parameters: params, learningRate: 1e-2, iterations: iterations)
+    }
+
+    /// The loss and gradient of the clipped surrogate vs a float64 numpy GPT (written from the
+    /// architecture's definition, each sequence run alone, without padding), differentiated by
+    /// central differences in float64. π_old is shifted per token so that some tokens clip.
+    @Test("loss and gradient match a float64 reference, clipped tokens included")
+    func lossAndGradientVsFloat64() throws {
+        let learner = try Self.learner()
+        let current = try learner.evaluate(Self.sequences)
+        let shifts: [Float] = [-0.5, 0.5, -0.1, 0.1, 0.4, -0.4, 0.3]
+        var k = 0
+        let old = current.logProbabilities.map { row in row.map { x -> Float in k += 1; return x + shifts[k % shifts.count] } }
+        let e = try learner.evaluate(Self.sequences, old: old)
+        #expect(e.surrogate.tokens == 7)
+        #expect(e.surrogate.clippedTokens > 0 && e.surrogate.clippedTokens < 7, "clipped \(e.surrogate.clippedTokens)")
+        let params = learner.parameters
+        var payload: [String: Any] = [:]
+        payload["params"] = Dictionary(uniqueKeysWithValues: params.names.map { ($0, ["shape": params[$0]!.shape, "data": params[$0]!.scalars.map(Double.init)]) })
+        payload["seqs"] = Self.sequences.map { ["prompt": $0.prompt, "completion": $0.completion, "advantage": Double($0.advantage)] }
+        payload["old"] = old.map { $0.map(Double.init) }
+        payload["config"] = ["heads": Self.config.heads, "layers": Self.config.layers]
+        let script = #"""
+            import sys, json, math, numpy as np
+            d = json.loads(sys.stdin.read())
+            names = sorted(d["params"])
+            P = {n: np.array(d["params"][n]["data"], dtype=np.float64).reshape(d["params"][n]["shape"]) for n in names}
+            H, L = d["config"]["heads"], d["config"]["layers"]
+            erf = np.vectorize(math.erf)
+            def ln(x, n): m = x.mean(-1, keepdims=True); v = ((x - m) ** 2).mean(-1, keepdims=True); return (x - m) / np.sqrt(v + np.float64(np.float32(1e-5))) * P[n + ".weight"] + P[n + ".bias"]
+            def lin(x, n): return x @ P[n + ".weight"] + (P[n + ".bias"] if n + ".bias" in P else 0)
+            def logp(tokens):
+                T = len(tokens); x = P["wte.weight"][tokens] + P["wpe.weight"][:T]
+                for l in range(L):
+                    h = ln(x, f"h{l}.ln1"); W = x.shape[1]; dh = W // H
+                    q, k, v = (lin(h, f"h{l}.attn.{s}") for s in "qkv"); o = np.zeros_like(q)
+                    for hh in range(H):
+                        c = slice(hh * dh, (hh + 1) * dh); s = q[:, c] @ k[:, c].T / math.sqrt(dh)
+                        s = s + np.triu(np.full((T, T), -np.inf), 1); s = np.exp(s - s.max(-1, keepdims=True)); s /= s.sum(-1, keepdims=True)
+                        o[:, c] = s @ v[:, c]
+                    x = x + lin(o, f"h{l}.attn.out")
+                    f = lin(ln(x, f"h{l}.ln2"), f"h{l}.mlp.fc"); f = 0.5 * f * (1 + erf(f / math.sqrt(2)))
+                    x = x + lin(f, f"h{l}.mlp.proj")
+                z = lin(ln(x, "ln_f"), "lm_head"); z = z - z.max(-1, keepdims=True); return z - np.log(np.exp(z).sum(-1, keepdims=True))
+            lo, hi = 1 - np.float64(np.float32(0.2)), 1 + np.float64(np.float32(0.28))
+            def loss():
+                total, n = 0.0, 0
+                for s, old in zip(d["seqs"], d["old"]):
+                    full = s["prompt"] + s["completion"]; lp = logp(full[:-1]); a = s["advantage"]
+                    for j in range(len(s["completion"])):
+                        t = len(s["prompt"]) - 1 + j; rho = math.exp(lp[t, full[t + 1]] - old[j])
+                        total += min(rho * a, min(max(rho, lo), hi) * a); n += 1
+                return -total / n
+            base = loss(); grads = {}
+            for name in names:
+                g = np.zeros(P[name].size); flat = P[name].reshape(-1)
+                for i in range(flat.size):
+                    x0 = flat[i]; h = 1e-6
+                    flat[i] = x0 + h; up = loss(); flat[i] = x0 - h; down = loss(); flat[i] = x0
+                    g[i] = (up - down) / (2 * h)
+                grads[name] = g.tolist()
+            print(json.dumps({"loss": base, "grads": grads}))
+            """#
+        let out = try PythonOracle.run(script, input: String(decoding: try JSONSerialization.data(withJSONObject: payload), as: UTF8.self))
+        let ref = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        let refLoss = try #require(ref["loss"] as? Double)
+        #expect(abs(Double(e.surrogate.loss) - refLoss) <= 1e-5 * max(1, abs(refLoss)), "loss \(e.surrogate.loss) vs \(refLoss)")
+        let refGrads = try #require(ref["grads"] as? [String: [Double]])
+        let largest = refGrads.values.flatMap { $0 }.map(abs).max() ?? 0
+        #expect(largest > 1e-3)
+        var compared = 0
+        for name in params.names {
+            let got = e.gradients[name]!.scalars, want = try #require(refGrads[name])
+            #expect(got.count == want.count)
+            for (g, w) in zip(got, want) {
+                #expect(abs(Double(g) - w) <= 2e-5 * max(1, largest) + 1e-3 * abs(w), "\(name): \(g) vs \(w)")
+                compared += 1
+            }
+        }
+        #expect(compared == params.scalarCount)
+    }
+
+    @Test("with π_old = π (one iteration) nothing clips and the gradient is −mean(A·∇log π)")
+    func firstIterationIsPolicyGradient() throws {
+        let learner = try Self.learner()
+        let e = try learner.evaluate(Self.sequences)
+        #expect(e.surrogate.clippedTokens == 0)
+        // loss = −Σ A/N over tokens: 1.2·2 − 0.7·4 + 0.3·1 = −0.1 → +0.1/7
+        #expect(abs(e.surrogate.loss - Float(0.1 / 7)) < 1e-6)
+    }
+
+    @Test("a SAPO step is bitwise reproducible, across RepOps thread counts too")
+    func stepReproducible() throws {
+        let saved = RepOps.threads
+        defer { RepOps.threads = saved }
+        var digests: [String] = []
+        for threads in [1, 2, 1] {
+            RepOps.threads = threads
+            for iterations in [1, 3] {
+                var l = try Self.learner(iterations: iterations)
+                let report = try l.step(Self.sequences)
+                let again = try l.step(Self.sequences)
+                #expect(report.parametersDigest != again.parametersDigest)
+                digests.append(report.parametersDigest + again.parametersDigest)
+            }
+        }
+        #expect(digests[0] == digests[2] && digests[0] == digests[4])
+        #expect(digests[1] == digests[3] && digests[1] == digests[5])
+        #expect(digests[0] != digests[1])
+        // Traced for Verde: every op recorded, and the same parameters as untraced.
+        let trace = TraceBuffer()
+        var traced = try Self.learner()
+        let report = try traced.step(Self.sequences, traceSink: trace)
+        #expect(digests[0].hasPrefix(report.parametersDigest) && trace.records.count > 50)
+    }
+
+    @Test("bad batches are typed errors and leave the parameters unchanged")
+    func badBatches() throws {
+        var l = try Self.learner()
+        let before = l.parameters
+        #expect(throws: PolicyError.self) { try l.step([]) }
+        #expect(throws: PolicyError.self) { try l.step([SAPOLearner.Sequence(prompt: [1], completion: [], advantage: 1)]) }
+        #expect(throws: PolicyError.self) { try l.step([SAPOLearner.Sequence(prompt: [1], completion: Array(repeating: 2, count: 9), advantage: 1)]) }
+        #expect(throws: PolicyError.self) { try l.step([SAPOLearner.Sequence(prompt: [1], completion: [2], advantage: .nan)]) }
+        #expect(throws: PolicyError.self) { try l.step([SAPOLearner.Sequence(prompt: [1], completion: [12], advantage: 1)]) }
+        #expect(l.parameters == before)
+    }
+}
+
+@Suite("GPT policy: base model and rollouts")
+struct GPTPolicyTests {
+    static let model = GPTConfig(vocabulary: TaskTokenizer().vocabulary, context: 24, width: 16, heads: 2, layers: 1)
+    static let recipe = BaseModel.Recipe(model: model, families: [.basicArithmetic, .propositionalLogic], steps: 12, batchSize: 8, seed: 3)
+
+    @Test("the warm-up learns, is deterministic, and its cache round-trips")
+    func warmupAndCache() throws {
+        var curve: [Float] = []
+        let a = try BaseModel.train(Self.recipe) { _, logp in curve.append(logp) }
+        #expect(curve.count == 12 && curve.last! > curve.first! + 0.5, "\(curve)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gensyn-swarm-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let first = try BaseModel.cached(Self.recipe, directory: dir)
+        #expect(!first.fromCache && first.parameters == a)
+        let second = try BaseModel.cached(Self.recipe, directory: dir)
+        #expect(second.fromCache && second.parameters.digestHex == a.digestHex)
+        var other = Self.recipe
+        other.seed = 4
+        #expect(other.identifier != Self.recipe.identifier)
+        try Data("not safetensors".utf8).write(to: URL(fileURLWithPath: dir + "/base-\(Self.recipe.identifier).safetensors"))
+        #expect(throws: PolicyError.self) { try BaseModel.cached(Self.recipe, directory: dir) }
+    }
+
+    @Test("rollouts are seeded, decode to text that re-tokenises, and a step trains on local + external text")
+    func rolloutsAndTraining() throws {
+        let base = try BaseModel.train(Self.recipe)
+        var policy = try GPTPolicy(config: GPTPolicyConfig(model: Self.model, maxCompletionTokens: 8, learningRate: 1e-2), parameters: base)
+        let task = SwarmTask(try TaskSpec(family: .basicArithmetic, difficulty: 1, seed: 9))
+        var r1 = SwarmRandom(seed: 1), r2 = SwarmRandom(seed: 1), r3 = SwarmRandom(seed: 2)
+        let a = policy.complete(task, count: 6, rng: &r1)
+        #expect(a == policy.complete(task, count: 6, rng: &r2))
+        #expect(a != policy.complete(task, count: 6, rng: &r3))
+        #expect(Set(a).count > 1)
+        for c in a { #expect(policy.completionTokens(c) != nil, "\(c)") }
+        #expect(policy.statistics.generatedTokens > 0)
+        // An ARC-1D task has no compact prompt: empty completions, never trained on.
+        var r4 = SwarmRandom(seed: 1)
+        #expect(policy.complete(SwarmTask(try TaskSpec(family: .arc1D, difficulty: 1, seed: 1)), count: 2, rng: &r4) == ["", ""])
+        let verifier = Verifier()
+        let answer = Verifier.format(answer: task.answer)
+        let local = ScoredGroup(task: task, completions: a, origin: "me", verifier: verifier)
+        let external = ScoredGroup(task: task, completions: [answer, "wrong é", "<answer>0</answer>", answer], origin: "peer", verifier: verifier)
+        let (seqs, skipped) = policy.sequences([local, external])
+        #expect(skipped == 1 && seqs.count == 9)
+        #expect(seqs.allSatisfy { $0.completion.last == TaskTokenizer.eos || $0.completion.count == 8 })
+        let before = policy.learner.parameters
+        var rng = SwarmRandom(seed: 0)
+        policy.train(on: RolloutSampler.sample(local: [local], external: [external], localCount: 1, externalCount: 1, rng: &rng))
+        #expect(policy.statistics.steps == 1 && policy.statistics.lastError == nil)
+        #expect(policy.learner.parameters != before)
+        // Training on the correct answer with positive advantage makes it more likely.
+        let sequence = try #require(policy.sequences([external]).sequences.first)
+        let learnerBefore = SAPOLearner(model: policy.learner.model, parameters: before)
+        let pBefore = try learnerBefore.evaluate([sequence]).logProbabilities[0].reduce(0, +)
+        let pAfter = try policy.learner.evaluate([sequence]).logProbabilities[0].reduce(0, +)
+        #expect(pAfter > pBefore)
+    }
+
+    @Test("policy configuration is validated")
+    func invalidConfig() throws {
+        let base = try GPT(Self.model).initialParameters(seed: 1)
+        #expect(throws: PolicyError.self) { try GPTPolicy(config: GPTPolicyConfig(model: GPTConfig(vocabulary: 7)), parameters: base) }
+        #expect(throws: PolicyError.self) { try GPTPolicy(config: GPTPolicyConfig(model: Self.model, temperature: 0), parameters: base) }
+        #expect(throws: PolicyError.self) { try GPTPolicy(config: GPTPolicyConfig(model: GPTPolicyConfig.tinyModel), parameters: base) }
+    }
+}
