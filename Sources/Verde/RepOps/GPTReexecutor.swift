@@ -16,8 +16,12 @@ public struct GPTReexecutor: OpReexecutor {
     public let training: GPTJob
     /// Its spec's digest (the job id the referee serves).
     public let jobID: Digest
+    /// Its spec (compared by value: cheaper than re-hashing every question's spec).
+    let spec: JobSpec
+    /// The job's batches.
+    let batcher: TokenBatcher
     /// Where the parties file input tensors.
-    public let store: TensorStore
+    public private(set) var store: TensorStore
     let program: [OpRecord]
     let replays: [TraceRecord?]
     let roles: [Role]
@@ -26,6 +30,8 @@ public struct GPTReexecutor: OpReexecutor {
 
     enum Role: Sendable, Equatable {
         case fixed, tokens, targets, adamUpdate(rank: Int), clip, checkpoint
+        /// One input gradient of a `matmul` (RepOps' replay computes every slot's).
+        case matmulGradient(slot: Int, transposeA: Bool, transposeB: Bool)
     }
 
     /// The re-executor of `job`, reading tensors from `store`.
@@ -33,7 +39,9 @@ public struct GPTReexecutor: OpReexecutor {
     ///   this referee knows (an attribute it must compute per step does not reproduce).
     public init(job: GPTJob, store: TensorStore = TensorStore()) throws(VerdeError) {
         training = job
-        jobID = try job.spec().digest
+        spec = try job.spec()
+        jobID = spec.digest
+        batcher = try GPTReexecutor.batcher(job)
         self.store = store
         let clock = ContinuousClock(), start = clock.now
         var trainer = try job.trainer()
@@ -51,6 +59,7 @@ public struct GPTReexecutor: OpReexecutor {
             else if text == "indices=\(x)" { roles.append(.tokens) }
             else if text == "targets=\(y)" { roles.append(.targets) }
             else if op.kind == "adamw.p" { roles.append(.adamUpdate(rank: replay?.output.rank ?? op.outputShape.count)) }
+            else if let role = GPTReexecutor.matmulGradient(op) { roles.append(role) }
             else { roles.append(.fixed) }
         }
         self.roles = roles
@@ -66,12 +75,26 @@ public struct GPTReexecutor: OpReexecutor {
         }
     }
 
-    /// Batch of step `step` (1-based), flattened.
-    static func batch(_ job: GPTJob, step: Int) throws(VerdeError) -> ([Int], [Int]) {
-        let batcher: TokenBatcher
-        do { batcher = try TokenBatcher(tokens: job.corpus, batchSize: job.batchSize, context: job.config.context, seed: job.seed) } catch {
+    /// The job's batcher.
+    static func batcher(_ job: GPTJob) throws(VerdeError) -> TokenBatcher {
+        do { return try TokenBatcher(tokens: job.corpus, batchSize: job.batchSize, context: job.config.context, seed: job.seed) } catch {
             throw VerdeError(.invalidValue, "the job's batches: \(error.message)")
         }
+    }
+
+    /// The same referee (the same derived program) reading input tensors from `store`.
+    public func reading(from store: TensorStore) -> GPTReexecutor {
+        var copy = self
+        copy.store = store
+        return copy
+    }
+
+    /// Batch of step `step` (1-based), flattened.
+    static func batch(_ job: GPTJob, step: Int) throws(VerdeError) -> ([Int], [Int]) {
+        batch(try batcher(job), step: step)
+    }
+
+    static func batch(_ batcher: TokenBatcher, step: Int) -> ([Int], [Int]) {
         let (x, y) = batcher.batch(step: step - 1)
         return (x.flatMap { $0 }, y.flatMap { $0 })
     }
@@ -88,9 +111,9 @@ public struct GPTReexecutor: OpReexecutor {
     /// The attributes the program's op `index` has at `step`.
     func expectedAttributes(_ index: Int, step: Int) throws(VerdeError) -> [UInt8] {
         switch roles[index] {
-        case .fixed, .clip, .checkpoint: return program[index].attributes
-        case .tokens: return Array("indices=\(try GPTReexecutor.batch(training, step: step).0)".utf8)
-        case .targets: return Array("targets=\(try GPTReexecutor.batch(training, step: step).1)".utf8)
+        case .fixed, .clip, .checkpoint, .matmulGradient: return program[index].attributes
+        case .tokens: return Array("indices=\(GPTReexecutor.batch(batcher, step: step).0)".utf8)
+        case .targets: return Array("targets=\(GPTReexecutor.batch(batcher, step: step).1)".utf8)
         case .adamUpdate(let rank):
             let a = adam(step: step)
             let decay: Float = rank >= 2 ? a.decay : 1
@@ -100,7 +123,7 @@ public struct GPTReexecutor: OpReexecutor {
     }
 
     public func opCount(step: Int, job: JobSpec) throws -> Int {
-        guard job.digest == jobID else { throw VerdeError(.invalidValue, "this referee serves job \(jobID), not \(job.digest)") }
+        guard job == spec else { throw VerdeError(.invalidValue, "this referee serves job \(jobID), not \(job.digest)") }
         guard (1...job.steps).contains(step) else { throw VerdeError(.invalidValue, "the job has no step \(step)") }
         return program.count
     }
@@ -125,12 +148,11 @@ public struct GPTReexecutor: OpReexecutor {
             for k in 0..<n { tensors.append(NamedTensor(name: try reader.readString("tensor name"), digest: inputs[k])) }
             return try CheckpointCommitment.root(of: tensors)
         }
-        // Each value is checked against the digest both parties committed to.
-        let values = try inputs.map { d throws(VerdeError) in
-            let t = try store.tensor(d)
-            guard Digest(trace: t) == d else { throw VerdeError(.invalidValue, "a stored tensor does not match its digest \(d)") }
-            return t
-        }
+        // The store hands out a value only under its own digest (hashing each upload once), so
+        // every value is the one both parties committed to.
+        var values: [Tensor] = []
+        values.reserveCapacity(inputs.count)
+        for d in inputs { values.append(try store.tensor(d)) }
         let output = try run(i, values, step: step)
         guard output.shape == record.outputShape else {
             throw VerdeError(.invalidValue, "op \(i) of step \(step) produced shape \(output.shape), not \(record.outputShape)")
@@ -150,8 +172,10 @@ public struct GPTReexecutor: OpReexecutor {
                 let a = adam(step: step)
                 return adamUpdate(values[0], values[1], values[2], a.c1, a.c2, a.lr, rank >= 2 ? a.decay : 1)
             case .tokens, .targets:
-                let (x, y) = try GPTReexecutor.batch(training, step: step)
+                let (x, y) = GPTReexecutor.batch(batcher, step: step)
                 return try batchOp(program[i].kind, values, tokens: x, targets: y)
+            case .matmulGradient(let slot, let ta, let tb):
+                return try matmulGradient(slot: slot, ta, tb, values)
             case .fixed:
                 guard let replay = replays[i] else { throw VerdeError(.invalidValue, "op \(i) has no RepOps replay") }
                 return try replay.reexecute(values)
@@ -165,34 +189,109 @@ public struct GPTReexecutor: OpReexecutor {
         }
     }
 
+    /// The role of a `vjp.matmul.<slot>` record with RepOps' attribute text, else nil.
+    static func matmulGradient(_ op: OpRecord) -> Role? {
+        guard op.kind.hasPrefix("vjp.matmul."), let slot = Int(op.kind.dropFirst("vjp.matmul.".count)) else { return nil }
+        let text = String(decoding: op.attributes, as: UTF8.self)
+        for ta in [false, true] {
+            for tb in [false, true] where text == "transposeA=\(ta) transposeB=\(tb) bias=\(slot == 2 || op.inputs.count == 5)" {
+                return .matmulGradient(slot: slot, transposeA: ta, transposeB: tb)
+            }
+        }
+        return nil
+    }
+
+    /// One input gradient of `y = op(a)·op(b) (+ bias)` from the record's values `[a, b, (bias,) y, g]`,
+    /// with the GEMMs of RepOps' backward (Docs/RepOps.md, "Autograd"): only the slot asked for is
+    /// computed (RepOps' own replay computes all of them).
+    func matmulGradient(slot: Int, _ ta: Bool, _ tb: Bool, _ values: [Tensor]) throws -> Tensor {
+        let a = values[0], b = values[1], g = values[values.count - 1]
+        switch slot {
+        case 0:
+            switch (ta, tb) {
+            case (false, false): return try g.matmul(b, transposeOther: true)
+            case (false, true): return try g.matmul(b)
+            case (true, false): return try b.matmul(g, transposeOther: true)
+            case (true, true): return try b.matmul(g, transposeSelf: true, transposeOther: true)
+            }
+        case 1:
+            // A batched `a` with a shared 2-D `b`: dB sums over the batch as one GEMM over b·M rows.
+            let (a2, g2) = a.rank == 3 && b.rank == 2
+                ? (try a.reshaped([a.count / a.shape[2], a.shape[2]]), try g.reshaped([g.count / g.shape[2], g.shape[2]]))
+                : (a, g)
+            switch (ta, tb) {
+            case (false, false): return try a2.matmul(g2, transposeSelf: true)
+            case (false, true): return try g2.matmul(a2, transposeSelf: true)
+            case (true, false): return try a2.matmul(g2)
+            case (true, true): return try g2.matmul(a2, transposeSelf: true, transposeOther: true)
+            }
+        default:
+            // The bias gradient is `g` summed to the bias' shape, RepOps' broadcast-add gradient:
+            // through a tape, `sum((x + bias) ⊙ g)` hands `add` exactly `g`.
+            let tape = Tape()
+            let bias = tape.variable(values[2])
+            let y = try tape.add(tape.constant(Tensor(shape: g.shape, repeating: 0)), bias)
+            let seeded = try tape.sum(tape.mul(y, tape.constant(g)))
+            guard let d = try tape.gradients(of: seeded)[bias] else {
+                throw VerdeError(.invalidValue, "vjp.matmul.2: no gradient reached the bias")
+            }
+            return d
+        }
+    }
+
     /// AdamW's parameter update (RepOps' `adamw.p`, Docs/RepOps.md "Optimizers"): per element
     /// `p = p·decay` (when decay ≠ 1), then `p = p − lr·((m/c₁) / (sqrt(v/c₂) + eps))`.
     func adamUpdate(_ p: Tensor, _ m: Tensor, _ v: Tensor, _ c1: Float, _ c2: Float, _ lr: Float, _ decay: Float) -> Tensor {
         let eps = training.optimizer.eps
         var out = p.scalars
-        for k in out.indices {
-            let mHat = m.scalars[k] / c1, vHat = v.scalars[k] / c2
-            if decay != 1 { out[k] = out[k] * decay }
-            out[k] = out[k] - lr * (mHat / (vHat.squareRoot() + eps))
+        let ms = m.scalars, vs = v.scalars
+        guard ms.count == out.count, vs.count == out.count else { return p }
+        // Element arrays hoisted out of the loop (a per-element `Tensor.scalars` read is a call
+        // across modules); the same operations in the same order as RepOps.
+        out.withUnsafeMutableBufferPointer { o in
+            ms.withUnsafeBufferPointer { mb in
+                vs.withUnsafeBufferPointer { vb in
+                    for k in 0..<o.count {
+                        let mHat = mb[k] / c1, vHat = vb[k] / c2
+                        if decay != 1 { o[k] = o[k] * decay }
+                        o[k] = o[k] - lr * (mHat / (vHat.squareRoot() + eps))
+                    }
+                }
+            }
         }
         return (try? Tensor(shape: p.shape, scalars: out)) ?? p
     }
 
     /// The batch-reading ops with this step's batch: the token embedding, the cross-entropy, and
-    /// their input gradients (through a tape seeded with the given output gradient:
-    /// `sum(y ⊙ g)` hands the op's vector-Jacobian product exactly `g`, since `1 · g = g`).
+    /// their input gradients. The cross-entropy's gradient is RepOps' documented one,
+    /// `(softmax(x) − onehot(t)) · (g / N)` (Docs/RepOps.md, "Autograd"), computed directly; the
+    /// embedding's goes through a tape seeded with the given output gradient (`sum(y ⊙ g)` hands
+    /// the op's vector-Jacobian product exactly `g`, since `1 · g = g`).
     func batchOp(_ kind: String, _ values: [Tensor], tokens: [Int], targets: [Int]) throws -> Tensor {
-        let tape = Tape()
-        let a = tape.variable(values[0])
-        func forward() throws -> Var {
-            kind.hasSuffix("embedding") || kind.hasPrefix("vjp.embedding")
-                ? try tape.embedding(a, tokens) : try tape.crossEntropy(a, targets: targets)
-        }
         switch kind {
-        case "embedding", "crossEntropy":
-            return tape.value(try forward())
-        case "vjp.embedding.0", "vjp.crossEntropy.0":
-            let y = try forward()
+        case "embedding":
+            return try values[0].embedding(tokens)
+        case "crossEntropy":
+            return Tensor(scalar: try values[0].crossEntropy(targets: targets))
+        case "vjp.crossEntropy.0":
+            // Inputs: logits [N, C], the loss, its gradient (one element).
+            let x = values[0], g = values[values.count - 1]
+            guard x.rank == 2, x.shape[0] == targets.count, g.count == 1 else {
+                throw VerdeError(.invalidValue, "\(kind): inputs do not fit \(targets.count) targets")
+            }
+            let n = x.shape[1], rows = x.shape[0]
+            var p = try x.softmax().scalars
+            let factor = g.scalars[0] / Float(rows)
+            for r in 0..<rows {
+                guard (0..<n).contains(targets[r]) else { throw VerdeError(.invalidValue, "\(kind): target out of range") }
+                p[r * n + targets[r]] = p[r * n + targets[r]] - 1
+            }
+            for j in p.indices { p[j] = p[j] * factor }
+            return try Tensor(shape: x.shape, scalars: p)
+        case "vjp.embedding.0":
+            let tape = Tape()
+            let a = tape.variable(values[0])
+            let y = try tape.embedding(a, tokens)
             let seeded = try tape.sum(tape.mul(y, tape.constant(values[values.count - 1])))
             guard let g = try tape.gradients(of: seeded)[a] else {
                 throw VerdeError(.invalidValue, "\(kind): no gradient reached the input")

@@ -84,15 +84,22 @@ public final class GPTTraceSource: TensorUploading, Sendable {
         guard trace.ops.indices.contains(op) else { throw VerdeError(.invalidValue, "step \(step) has no op \(op)") }
         var named: [String: Tensor] = [:]
         for (name, tensor) in training.checkpointTensors(before) { named[name] = tensor }
+        var committed: [String: Digest] = [:]
+        for t in checkpoints[step - 1] { committed[t.name] = t.digest }
         var bytes = 0
         for input in trace.ops[op].inputs {
-            let value: Tensor?
+            // Filed under the digest this party committed to; the referee's store checks it on read.
+            let value: Tensor?, digest: Digest?
             switch input {
-            case .op(let j): value = trace.outputs.indices.contains(j) ? trace.outputs[j] : nil
-            case .checkpoint(let name): value = named[name]
+            case .op(let j):
+                value = trace.outputs.indices.contains(j) ? trace.outputs[j] : nil
+                digest = trace.ops.indices.contains(j) ? trace.ops[j].outputDigest : nil
+            case .checkpoint(let name):
+                value = named[name]
+                digest = committed[name]
             }
-            guard let value else { continue }
-            store.put(value)
+            guard let value, let digest else { continue }
+            store.put(value, claiming: digest)
             bytes += 4 * value.count + 8 * value.rank + 5
         }
         return bytes
