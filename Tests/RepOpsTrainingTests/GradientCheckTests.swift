@@ -67,6 +67,16 @@ let gradCases: [GradCase] = {
     c.append(GradCase(description: "causal attention", inputs: [normal([2, 4, 3], 24), normal([2, 4, 3], 25), normal([2, 4, 3], 26)],
         f32: { t, v in try t.causalAttention(query: v[0], key: v[1], value: v[2]) },
         f64: { R.attention($0[0], $0[1], $0[2], heads: 2, t: 4, d: 3) }))
+    // [B=2, T=4, H·d = 2·3]: heads split from columns, attended, merged back.
+    let toHeads: @Sendable ([Double]) -> [Double] = { x in
+        (0..<48).map { i in let (b, h, t, c) = (i / 24, i / 12 % 2, i / 3 % 4, i % 3); return x[b * 24 + t * 6 + h * 3 + c] }
+    }
+    let fromHeads: @Sendable ([Double]) -> [Double] = { x in
+        (0..<48).map { i in let (b, t, h, c) = (i / 24, i / 6 % 4, i / 3 % 2, i % 3); return x[b * 24 + h * 12 + t * 3 + c] }
+    }
+    c.append(GradCase(description: "multi-head causal attention", inputs: [normal([2, 4, 6], 34), normal([2, 4, 6], 35), normal([2, 4, 6], 36)],
+        f32: { t, v in try t.multiHeadCausalAttention(query: v[0], key: v[1], value: v[2], heads: 2) },
+        f64: { fromHeads(R.attention(toHeads($0[0]), toHeads($0[1]), toHeads($0[2]), heads: 4, t: 4, d: 3)) }))
     let targets = [2, 0, 4, 4]
     c.append(GradCase(description: "cross-entropy", inputs: [normal([4, 5], 27)],
         f32: { t, v in try t.crossEntropy(v[0], targets: targets) }, f64: { R.crossEntropy($0[0], n: 5, targets: targets) }))
@@ -108,6 +118,34 @@ struct GradientCheckTests {
                 #expect(abs(analytic - numeric) <= 1e-3 + 1e-2 * abs(numeric), "input \(i)[\(j)]: analytic \(analytic), numeric \(numeric)")
             }
         }
+    }
+
+    /// The fused multi-head op gives bitwise the values and gradients of the reshape/transpose
+    /// chain it replaces (so training results did not change when GPT switched to it), and
+    /// refuses mismatched shapes.
+    @Test func multiHeadAttentionEqualsTheSplitMergeChain() throws {
+        let (b, t, heads, d) = (3, 7, 4, 5)
+        func run(fused: Bool) throws -> [Tensor] {
+            let tape = Tape()
+            let qkv = (0..<3).map { tape.variable(normal([b, t, heads * d], 40 + UInt64($0))) }
+            let y: Var
+            if fused {
+                y = try tape.multiHeadCausalAttention(query: qkv[0], key: qkv[1], value: qkv[2], heads: heads)
+            } else {
+                func split(_ x: Var) throws -> Var { try tape.transpose(tape.reshape(x, [b, t, heads, d]), [0, 2, 1, 3]) }
+                let o = try tape.causalAttention(query: split(qkv[0]), key: split(qkv[1]), value: split(qkv[2]))
+                y = try tape.reshape(tape.transpose(o, [0, 2, 1, 3]), [b, t, heads * d])
+            }
+            let g = try tape.gradients(of: tape.sum(tape.mul(y, tape.constant(normal([b, t, heads * d], 43)))))
+            return [tape.value(y)] + qkv.map { g[$0]! }
+        }
+        let fused = try run(fused: true), chain = try run(fused: false)
+        #expect(fused.map(\.shape) == chain.map(\.shape))
+        #expect(fused.map(\.digest) == chain.map(\.digest))
+        let tape = Tape()
+        let x = tape.variable(normal([2, 3, 6], 1))
+        #expect(throws: RepOpsError.self) { try tape.multiHeadCausalAttention(query: x, key: x, value: x, heads: 4) }
+        #expect(throws: RepOpsError.self) { try tape.multiHeadCausalAttention(query: x, key: x, value: x, heads: 0) }
     }
 
     @Test func gradientsAreBitwiseIdenticalAcrossThreadsAndISA() throws {

@@ -151,4 +151,47 @@ struct TraceDigestTests {
             #expect(try r.reexecute(values).traceDigest == r.outputDigest, "record \(r)")
         }
     }
+
+    /// Counts deliveries and checks they come in index order.
+    final class OrderedSink: TraceSink {
+        var records: [TraceRecord] = []
+        var inOrder = true
+        func record(_ record: TraceRecord) {
+            if record.index != records.count { inOrder = false }
+            records.append(record)
+        }
+    }
+
+    /// Digests hashed in the background (a training step, and a tape used directly) give the
+    /// very records of the inline path, delivered in index order; ``Tape/flushTrace()`` delivers
+    /// whatever is still pending, and nothing is delivered twice.
+    @Test func backgroundDigestsEqualInlineDigests() throws {
+        let config = GPTConfig(vocabulary: 64, context: 16, width: 64, heads: 2, layers: 2)
+        let tokens = ByteTokenizer().encode(TinyCorpus.text).map { $0 % 64 }
+        var inline = try GPTTrainer(config: config, corpus: tokens, seed: 5, batchSize: 4, maxGradientNorm: 0.1)
+        var background = inline
+        let a = OrderedSink(), b = OrderedSink()
+        try inline.step(traceSink: a, digestsInBackground: false)
+        try background.step(traceSink: b)
+        #expect(a.records.count > 100)
+        #expect(a.records.filter { $0.output.count > 2048 }.count > 20)
+        #expect(b.inOrder)
+        #expect(b.records.map(\.index) == a.records.map(\.index))
+        #expect(b.records.map(\.kind) == a.records.map(\.kind))
+        #expect(b.records.map(\.outputDigest) == a.records.map(\.outputDigest))
+        #expect(inline.parameters == background.parameters)
+
+        let params = background.parameters
+        let batch = try TokenBatcher(tokens: tokens, batchSize: 4, context: 16, seed: 5).batch(step: 0)
+        let sink = OrderedSink()
+        let tape = Tape(traceSink: sink, digestsInBackground: true)
+        params.register(on: tape)
+        _ = try tape.gradients(of: GPT(config).loss(tape, inputs: batch.inputs, targets: batch.targets))
+        tape.flushTrace()
+        let delivered = sink.records.count
+        tape.flushTrace()
+        #expect(sink.records.count == delivered)
+        #expect(sink.inOrder && delivered > 50)
+        for r in sink.records { #expect(r.outputDigest == r.output.traceDigest, "record \(r)") }
+    }
 }

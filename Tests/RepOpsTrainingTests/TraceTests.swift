@@ -19,7 +19,7 @@ struct TraceTests {
         let (buffer, params, _) = try tracedStep()
         let records = buffer.records
         #expect(records.map(\.index) == Array(0..<records.count))
-        #expect(records.contains { $0.kind.hasPrefix("vjp.causalAttention") } && records.contains { $0.kind == "gradSum" })
+        #expect(records.contains { $0.kind.hasPrefix("vjp.multiHeadCausalAttention") } && records.contains { $0.kind == "gradSum" })
         var replayed = 0
         for r in records where !r.inputs.isEmpty {
             let values = try r.inputs.map { input throws -> Tensor in

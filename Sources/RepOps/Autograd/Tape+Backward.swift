@@ -101,6 +101,12 @@ extension Tape {
             return [Tensor(uncheckedShape: t.shape, scalars: out)]
         case let .attention(q, k, v, s):
             return try attentionGradients(value(q), value(k), value(v), s, g)
+        case let .headAttention(q, k, v, h, s):
+            // The gradients of the split → attention → merge chain: split g, merge each result.
+            let r = try attentionGradients(value(q).splitHeads(h), value(k).splitHeads(h), value(v).splitHeads(h), s, g.splitHeads(h))
+            var out: [Tensor?] = []
+            for d in r { out.append(try d.map { d throws(RepOpsError) in try d.mergeHeads() }) }
+            return out
         case let .crossEntropy(logits, targets):
             // dx = (softmax(x) − onehot(t)) · (g / N).
             let x = value(logits)

@@ -109,6 +109,27 @@ extension Tape {
         return record(.attention(query, key, v, scale: s), y)
     }
 
+    /// Multi-head causal attention on `[B, T, width]` queries, keys and values: head h is
+    /// columns `h·d ..< (h+1)·d` (d = width / heads), attended causally over T per (batch, head)
+    /// with ``causalAttention(query:key:value:scale:)`` (`scale` defaults to `1 / sqrt(d)`), and
+    /// the heads' outputs are concatenated back to `[B, T, width]`. Bitwise the same values and
+    /// gradients as splitting heads with `reshape` + `transpose([0, 2, 1, 3])`, attending and
+    /// merging back, but one op: a trace records one output instead of the eight head
+    /// split/merge copies (forward and backward) around it.
+    public func multiHeadCausalAttention(query: Var, key: Var, value v: Var, heads: Int, scale: Float? = nil) throws(RepOpsError) -> Var {
+        try check(query, key, v)
+        let s = value(query).shape
+        guard s.count == 3, heads > 0, s[2] % heads == 0, s[2] > 0, value(key).shape == s, value(v).shape == s else {
+            throw RepOpsError(
+                .shapeMismatch,
+                "multi-head attention needs Q, K, V of one shape [B, T, width] with width a positive multiple of heads \(heads); got \(value(query).shape), \(value(key).shape), \(value(v).shape)")
+        }
+        let sc = scale ?? 1 / Float(s[2] / heads).squareRoot()
+        let y = try Tensor.causalAttention(
+            query: value(query).splitHeads(heads), key: value(key).splitHeads(heads), value: value(v).splitHeads(heads), scale: sc)
+        return record(.headAttention(query, key, v, heads: heads, scale: sc), try y.mergeHeads())
+    }
+
     /// Mean cross-entropy of logits `[N, C]` against N targets, as a rank-0 value.
     public func crossEntropy(_ logits: Var, targets: [Int]) throws(RepOpsError) -> Var {
         try check(logits)

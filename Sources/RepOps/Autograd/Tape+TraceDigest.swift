@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 extension Tape {
     /// Chunk digests kept for reuse: enough for a reshape or a pass-through gradient to find the
     /// tensor it shares storage with.
@@ -5,20 +8,136 @@ extension Tape {
 
     /// ``Tensor/traceDigest`` of a traced output. A reshape or a gradient passed through unchanged
     /// (`add`, `reshape` backward) shares its input's storage: the chunk digests of a recent
-    /// output with the same storage are reused and only the root (which covers the shape) is
-    /// recomputed. The cache holds the tensors, so their storage stays alive and its address
-    /// cannot be reused for other bytes.
-    func traceDigest(_ t: Tensor) -> [UInt8] {
-        guard t.count > Tensor.traceChunkElements else { return t.traceDigest }
+    /// output with the same storage (`recent`) are reused and only the root (which covers the
+    /// shape) is recomputed. Returns the chunk digests when they were computed (for
+    /// ``remember(_:_:in:)``). `threads`: chunk hashing threads (0: the pool's).
+    static func traceDigest(_ t: Tensor, recent: [(tensor: Tensor, chunks: [UInt8])], threads: Int32 = 0) -> (digest: [UInt8], computed: [UInt8]?) {
+        guard t.count > Tensor.traceChunkElements else { return (t.traceDigest, nil) }
         let address = t.scalars.withUnsafeBufferPointer { $0.baseAddress }
-        if let hit = recentChunkDigests.first(where: { entry in
+        if let hit = recent.first(where: { entry in
             entry.tensor.count == t.count && entry.tensor.scalars.withUnsafeBufferPointer { $0.baseAddress } == address
         }) {
-            return Tensor.traceTreeRoot(shape: t.shape, chunkDigests: hit.chunks)
+            return (Tensor.traceTreeRoot(shape: t.shape, chunkDigests: hit.chunks), nil)
         }
-        let chunks = t.traceChunkDigests() ?? t.singleStreamChunkDigests()
-        if recentChunkDigests.count == Tape.recentChunkDigestCount { recentChunkDigests.removeFirst() }
-        recentChunkDigests.append((t, chunks))
-        return Tensor.traceTreeRoot(shape: t.shape, chunkDigests: chunks)
+        let chunks = t.traceChunkDigests(threads: threads) ?? t.singleStreamChunkDigests()
+        return (Tensor.traceTreeRoot(shape: t.shape, chunkDigests: chunks), chunks)
+    }
+
+    /// Keeps `t`'s chunk digests among the recent ones. The cache holds the tensors, so their
+    /// storage stays alive and its address cannot be reused for other bytes.
+    static func remember(_ t: Tensor, _ chunks: [UInt8], in recent: inout [(tensor: Tensor, chunks: [UInt8])]) {
+        if recent.count == Tape.recentChunkDigestCount { recent.removeFirst() }
+        recent.append((t, chunks))
+    }
+
+    /// Sends `record` to the sink now, or — with a background digester — queues it until its
+    /// digest is ready; then delivers every queued record whose digest is done, in index order.
+    func deliver(_ record: PendingTraceRecord) {
+        guard let digester = traceDigester else {
+            let (digest, computed) = Tape.traceDigest(record.output, recent: recentChunkDigests)
+            if let computed { Tape.remember(record.output, computed, in: &recentChunkDigests) }
+            traceSink?.record(record.complete(digest))
+            return
+        }
+        pendingRecords.append(record)
+        digester.submit(record.index, record.output)
+        deliverReady(wait: false)
+    }
+
+    /// Delivers queued records whose digests are done (all of them, waiting, with `wait`).
+    func deliverReady(wait: Bool) {
+        guard let digester = traceDigester, pendingHead < pendingRecords.count else { return }
+        if wait { digester.waitForAll() }
+        while pendingHead < pendingRecords.count, let d = digester.take(pendingRecords[pendingHead].index) {
+            traceSink?.record(pendingRecords[pendingHead].complete(d))
+            pendingHead += 1
+        }
+        if pendingHead == pendingRecords.count {
+            pendingRecords.removeAll(keepingCapacity: true)
+            pendingHead = 0
+        }
+    }
+
+    /// Delivers every record still waiting for its digest to the sink (a no-op unless the tape
+    /// hashes in the background). Call before reading what the sink collected.
+    public func flushTrace() { deliverReady(wait: true) }
+}
+
+/// A trace record whose output digest is not computed yet.
+struct PendingTraceRecord {
+    let index: Int
+    let kind: String
+    let attributes: String
+    let inputs: [TraceInput]
+    let output: Tensor
+    let replay: TraceRecord.Replay
+
+    func complete(_ digest: [UInt8]) -> TraceRecord {
+        TraceRecord(index: index, kind: kind, attributes: attributes, inputs: inputs, output: output, outputDigest: digest, replay: replay)
+    }
+}
+
+/// Computes trace digests on a background thread while the tape's thread runs the next ops (the
+/// digests are only needed when records reach the sink); ``waitForAll()`` has the waiting thread
+/// hash queued outputs too, so the tail of a step (the optimizer's large outputs) is hashed on
+/// two threads. Chunk hashing is single-threaded on each, leaving the pool to the ops. Digests
+/// are the same as the inline path's: the same function; reuse of shared-storage chunk digests
+/// only skips work (a miss recomputes the same chunks).
+final class TraceDigester: Sendable {
+    private struct State {
+        var jobs: [(index: Int, tensor: Tensor)] = []
+        var head = 0
+        var workerRunning = false
+        var done: [Int: [UInt8]] = [:]
+        var recent: [(tensor: Tensor, chunks: [UInt8])] = []
+    }
+    private let state = Mutex(State())
+    private let inFlight = DispatchGroup()
+
+    func submit(_ index: Int, _ t: Tensor) {
+        inFlight.enter()
+        let start = state.withLock { s -> Bool in
+            s.jobs.append((index, t))
+            if s.workerRunning { return false }
+            s.workerRunning = true
+            return true
+        }
+        if start { DispatchQueue.global().async { [self] in drain(asWorker: true) } }
+    }
+
+    /// The next queued output and the recent chunk digests; nil (and, for the worker, stopped)
+    /// when the queue is empty — one critical section, so a job queued meanwhile starts a worker.
+    private func next(asWorker: Bool) -> (index: Int, tensor: Tensor, recent: [(tensor: Tensor, chunks: [UInt8])])? {
+        state.withLock { s in
+            guard s.head < s.jobs.count else {
+                if asWorker { s.workerRunning = false }
+                s.jobs.removeAll(keepingCapacity: true)
+                s.head = 0
+                return nil
+            }
+            let job = s.jobs[s.head]
+            s.head += 1
+            return (job.index, job.tensor, s.recent)
+        }
+    }
+
+    private func drain(asWorker: Bool) {
+        while let job = next(asWorker: asWorker) {
+            let (digest, computed) = Tape.traceDigest(job.tensor, recent: job.recent, threads: 1)
+            state.withLock { s in
+                s.done[job.index] = digest
+                if let computed { Tape.remember(job.tensor, computed, in: &s.recent) }
+            }
+            inFlight.leave()
+        }
+    }
+
+    /// The digest of record `index` if done (removed from the digester).
+    func take(_ index: Int) -> [UInt8]? { state.withLock { $0.done.removeValue(forKey: index) } }
+
+    /// Returns once every submitted digest is done, hashing queued outputs meanwhile.
+    func waitForAll() {
+        drain(asWorker: false)
+        inFlight.wait()
     }
 }

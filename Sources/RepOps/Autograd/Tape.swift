@@ -38,6 +38,7 @@ public final class Tape {
         case rmsNorm(Var, weight: Var?, eps: Float)
         case embedding(table: Var, indices: [Int])
         case attention(Var, Var, Var, scale: Float)
+        case headAttention(Var, Var, Var, heads: Int, scale: Float)
         case crossEntropy(Var, targets: [Int])
         case reshape(Var, [Int]), transpose(Var, [Int])
         case sum(Var)
@@ -53,7 +54,7 @@ public final class Tape {
             case let .layerNorm(x, g, b, _): return [x, g, b]
             case let .rmsNorm(x, w, _): return [x, w]
             case let .embedding(t, _): return [t]
-            case let .attention(q, k, v, _): return [q, k, v]
+            case let .attention(q, k, v, _), let .headAttention(q, k, v, _, _): return [q, k, v]
             }
         }
     }
@@ -76,6 +77,11 @@ public final class Tape {
     var gradientTrace: [Int: Int] = [:]
     /// Chunk digests of the last few large traced outputs (``traceDigest(_:)``).
     var recentChunkDigests: [(tensor: Tensor, chunks: [UInt8])] = []
+    /// Hashes outputs in the background (``init(traceSink:digestsInBackground:)``); nil: inline.
+    let traceDigester: TraceDigester?
+    /// Records waiting for their background digest, from `pendingHead` on, in index order.
+    var pendingRecords: [PendingTraceRecord] = []
+    var pendingHead = 0
 
     /// Fault injection (Verde's adversarial trainers): set when the sink also filters outputs.
     let outputFilter: (any TraceOutputFilter)?
@@ -84,7 +90,20 @@ public final class Tape {
     public init(traceSink: (any TraceSink)? = nil) {
         self.traceSink = traceSink
         outputFilter = traceSink as? any TraceOutputFilter
+        traceDigester = nil
     }
+
+    /// A tape whose trace digests are computed on a background thread while the next ops run, so
+    /// tracing overlaps computing. Records reach `traceSink` in index order, but possibly later
+    /// than the op that produced them: ``flushTrace()`` delivers the rest (so does releasing the
+    /// tape). With a fault-injecting sink, digests stay inline (its filter sees ops in order).
+    public init(traceSink: any TraceSink, digestsInBackground: Bool) {
+        self.traceSink = traceSink
+        outputFilter = traceSink as? any TraceOutputFilter
+        traceDigester = digestsInBackground && outputFilter == nil ? TraceDigester() : nil
+    }
+
+    deinit { flushTrace() }
 
     /// Number of recorded ops.
     public var count: Int { values.count }
@@ -144,7 +163,7 @@ public final class Tape {
     func emit(_ kind: String, _ attributes: String, _ inputs: [TraceInput], _ output: Tensor, _ replay: TraceRecord.Replay) -> Int {
         let i = traceCount
         traceCount += 1
-        traceSink?.record(TraceRecord(index: i, kind: kind, attributes: attributes, inputs: inputs, output: output, outputDigest: traceDigest(output), replay: replay))
+        deliver(PendingTraceRecord(index: i, kind: kind, attributes: attributes, inputs: inputs, output: output, replay: replay))
         return i
     }
 

@@ -136,6 +136,9 @@ extension Tape.Op {
         case let .attention(q, k, v, s):
             let q2 = n(q), k2 = n(k)
             return .attention(q2, k2, n(v), scale: s)
+        case let .headAttention(q, k, v, h, s):
+            let q2 = n(q), k2 = n(k)
+            return .headAttention(q2, k2, n(v), heads: h, scale: s)
         case let .crossEntropy(a, t): return .crossEntropy(n(a), targets: t)
         case let .reshape(a, s): return .reshape(n(a), s)
         case let .transpose(a, p): return .transpose(n(a), p)
@@ -159,6 +162,7 @@ extension Tape.Op {
         case .rmsNorm: return "rmsNorm"
         case .embedding: return "embedding"
         case .attention: return "causalAttention"
+        case .headAttention: return "multiHeadCausalAttention"
         case .crossEntropy: return "crossEntropy"
         case .reshape: return "reshape"
         case .transpose: return "transpose"
@@ -174,6 +178,7 @@ extension Tape.Op {
         case let .rmsNorm(_, w, eps): return "eps=\(eps.bitPattern) weight=\(w != nil)"
         case let .embedding(_, idx): return "indices=\(idx)"
         case let .attention(_, _, _, s): return "scale=\(s.bitPattern)"
+        case let .headAttention(_, _, _, h, s): return "heads=\(h) scale=\(s.bitPattern)"
         case let .crossEntropy(_, t): return "targets=\(t)"
         case let .transpose(_, p): return "permutation=\(p)"
         case let .reshape(_, s): return "shape=\(s)"
@@ -200,6 +205,7 @@ extension Tape {
         case let .rmsNorm(x, w, eps): return try rmsNorm(x, weight: w, eps: eps)
         case let .embedding(t, idx): return try embedding(t, idx)
         case let .attention(q, k, v, s): return try causalAttention(query: q, key: k, value: v, scale: s)
+        case let .headAttention(q, k, v, h, s): return try multiHeadCausalAttention(query: q, key: k, value: v, heads: h, scale: s)
         case let .crossEntropy(a, t): return try crossEntropy(a, targets: t)
         case let .reshape(a, s): return try reshape(a, s)
         case let .transpose(a, p): return try transpose(a, p)

@@ -35,3 +35,15 @@ extension Tensor {
         return Tensor(uncheckedShape: query.shape, scalars: out)
     }
 }
+
+extension Tensor {
+    /// `[B, T, heads·d]` → `[B, heads, T, d]` (the layout ``causalAttention(query:key:value:scale:)`` attends over).
+    func splitHeads(_ heads: Int) throws(RepOpsError) -> Tensor {
+        try reshaped([shape[0], shape[1], heads, shape[2] / heads]).transposed([0, 2, 1, 3])
+    }
+
+    /// `[B, heads, T, d]` → `[B, T, heads·d]` (inverse of ``splitHeads(_:)``).
+    func mergeHeads() throws(RepOpsError) -> Tensor {
+        try transposed([0, 2, 1, 3]).reshaped([shape[0], shape[2], shape[1] * shape[3]])
+    }
+}

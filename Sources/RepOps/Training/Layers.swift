@@ -149,11 +149,8 @@ public struct CausalSelfAttention: Module {
         guard s.count == 3, s[2] == width else {
             throw RepOpsError(.shapeMismatch, "attention input must be [B, T, \(width)]; got \(s)")
         }
-        let (b, t) = (s[0], s[1])
-        func split(_ y: Var) throws(RepOpsError) -> Var {
-            try tape.transpose(tape.reshape(y, [b, t, heads, width / heads]), [0, 2, 1, 3])
-        }
-        let o = try tape.causalAttention(query: split(q(tape, x)), key: split(k(tape, x)), value: split(v(tape, x)))
-        return try out(tape, tape.reshape(tape.transpose(o, [0, 2, 1, 3]), [b, t, width]))
+        // One op for head split, attention and merge (Tape.multiHeadCausalAttention).
+        let o = try tape.multiHeadCausalAttention(query: q(tape, x), key: k(tape, x), value: v(tape, x), heads: heads)
+        return try out(tape, o)
     }
 }

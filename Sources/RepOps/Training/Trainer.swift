@@ -50,10 +50,14 @@ public struct GPTTrainer: Sendable {
 
     /// One training step; returns the batch loss before the update. With `traceSink`, every op of
     /// the forward pass, the backward pass, clipping and the optimizer update is reported to it
-    /// (named inputs: the parameters before the step and `adamw.m/<name>`, `adamw.v/<name>`).
+    /// (named inputs: the parameters before the step and `adamw.m/<name>`, `adamw.v/<name>`),
+    /// in index order, all before the step returns. `digestsInBackground`: output digests are
+    /// hashed on a background thread while the step computes (same digests; see
+    /// ``Tape/init(traceSink:digestsInBackground:)``).
     @discardableResult
-    public mutating func step(traceSink: (any TraceSink)? = nil) throws(RepOpsError) -> Float {
-        let tape = Tape(traceSink: traceSink)
+    public mutating func step(traceSink: (any TraceSink)? = nil, digestsInBackground: Bool = true) throws(RepOpsError) -> Float {
+        let tape = traceSink.map { Tape(traceSink: $0, digestsInBackground: digestsInBackground) } ?? Tape()
+        defer { tape.flushTrace() }
         parameters.register(on: tape)
         let (x, y) = batcher.batch(step: stepCount)
         let loss = try model.loss(tape, inputs: x, targets: y)
