@@ -54,7 +54,7 @@ extension Tape {
             return []
         case let .matmul(a, b, bias, ta, tb):
             let (da, db) = try matmulGradients(value(a), value(b), g, ta, tb)
-            return [da, db, try bias.map { _ throws(RepOpsError) in try g.reduced(to: [g.shape.last!]) }]
+            return [da, db, try bias.map { _ throws(RepOpsError) in try Tape.matmulGradient(slot: 2, value(a), value(b), g, ta, tb) }]
         case let .add(a, b):
             return [try g.reduced(to: value(a).shape), try g.reduced(to: value(b).shape)]
         case let .sub(a, b):
@@ -128,25 +128,35 @@ extension Tape {
     }
 
     func matmulGradients(_ a: Tensor, _ b: Tensor, _ g: Tensor, _ ta: Bool, _ tb: Bool) throws(RepOpsError) -> (Tensor, Tensor) {
-        let da: Tensor
-        switch (ta, tb) {
-        case (false, false): da = try g.matmul(b, transposeOther: true)
-        case (false, true): da = try g.matmul(b)
-        case (true, false): da = try b.matmul(g, transposeOther: true)
-        case (true, true): da = try b.matmul(g, transposeSelf: true, transposeOther: true)
+        (try Tape.matmulGradient(slot: 0, a, b, g, ta, tb), try Tape.matmulGradient(slot: 1, a, b, g, ta, tb))
+    }
+
+    /// One input gradient of `y = op(a)·op(b) (+ bias)` for the output gradient `g`: slot 0 = dA,
+    /// 1 = dB, 2 = d bias. The backward pass computes slots 0 and 1 with it; a single-op replay
+    /// (a referee's) computes only the slot its record holds.
+    static func matmulGradient(slot: Int, _ a: Tensor, _ b: Tensor, _ g: Tensor, _ ta: Bool, _ tb: Bool) throws(RepOpsError) -> Tensor {
+        switch slot {
+        case 0:
+            switch (ta, tb) {
+            case (false, false): return try g.matmul(b, transposeOther: true)
+            case (false, true): return try g.matmul(b)
+            case (true, false): return try b.matmul(g, transposeOther: true)
+            case (true, true): return try b.matmul(g, transposeSelf: true, transposeOther: true)
+            }
+        case 1:
+            // A batched `a` with a shared 2-D `b`: dB sums over the batch as one GEMM over b·M rows.
+            let (a2, g2) = a.rank == 3 && b.rank == 2
+                ? (try a.reshaped([a.count / a.shape[2], a.shape[2]]), try g.reshaped([g.count / g.shape[2], g.shape[2]]))
+                : (a, g)
+            switch (ta, tb) {
+            case (false, false): return try a2.matmul(g2, transposeSelf: true)
+            case (false, true): return try g2.matmul(a2, transposeSelf: true)
+            case (true, false): return try a2.matmul(g2)
+            case (true, true): return try g2.matmul(a2, transposeSelf: true, transposeOther: true)
+            }
+        default:
+            return try g.reduced(to: [g.shape.last!])
         }
-        // A batched `a` with a shared 2-D `b`: dB sums over the batch as one GEMM over b·M rows.
-        let (a2, g2) = a.rank == 3 && b.rank == 2
-            ? (try a.reshaped([a.count / a.shape[2], a.shape[2]]), try g.reshaped([g.count / g.shape[2], g.shape[2]]))
-            : (a, g)
-        let db: Tensor
-        switch (ta, tb) {
-        case (false, false): db = try a2.matmul(g2, transposeSelf: true)
-        case (false, true): db = try g2.matmul(a2, transposeSelf: true)
-        case (true, false): db = try a2.matmul(g2)
-        case (true, true): db = try g2.matmul(a2, transposeSelf: true, transposeOther: true)
-        }
-        return (da, db)
     }
 
     func unaryGradient(_ kind: Unary, _ x: Tensor, _ y: Tensor, _ g: Tensor) -> Tensor {

@@ -69,6 +69,13 @@ public struct TraceRecord: Sendable, CustomStringConvertible {
             return tape.value(y)
         case let .vjp(op, slot):
             // Inputs: the forward op's inputs, its output, the output gradient.
+            if case let .matmul(_, _, _, ta, tb) = op {
+                // Only this slot's GEMM (the backward pass computes every slot's).
+                guard (0...2).contains(slot), values.count >= 4 else {
+                    throw RepOpsError(.invalidArgument, "record #\(index): matmul gradient slot \(slot) with \(values.count) values")
+                }
+                return try Tape.matmulGradient(slot: slot, values[0], values[1], values[values.count - 1], ta, tb)
+            }
             let tape = Tape()
             let leaves = values.dropLast(2).map { tape.variable($0) }
             let node = tape.append(op.remapped(to: leaves), values[values.count - 2], needs: true)

@@ -30,8 +30,6 @@ public struct GPTReexecutor: OpReexecutor {
 
     enum Role: Sendable, Equatable {
         case fixed, tokens, targets, adamUpdate(rank: Int), clip, checkpoint
-        /// One input gradient of a `matmul` (RepOps' replay computes every slot's).
-        case matmulGradient(slot: Int, transposeA: Bool, transposeB: Bool)
     }
 
     /// The re-executor of `job`, reading tensors from `store`.
@@ -59,7 +57,6 @@ public struct GPTReexecutor: OpReexecutor {
             else if text == "indices=\(x)" { roles.append(.tokens) }
             else if text == "targets=\(y)" { roles.append(.targets) }
             else if op.kind == "adamw.p" { roles.append(.adamUpdate(rank: replay?.output.rank ?? op.outputShape.count)) }
-            else if let role = GPTReexecutor.matmulGradient(op) { roles.append(role) }
             else { roles.append(.fixed) }
         }
         self.roles = roles
@@ -111,7 +108,7 @@ public struct GPTReexecutor: OpReexecutor {
     /// The attributes the program's op `index` has at `step`.
     func expectedAttributes(_ index: Int, step: Int) throws(VerdeError) -> [UInt8] {
         switch roles[index] {
-        case .fixed, .clip, .checkpoint, .matmulGradient: return program[index].attributes
+        case .fixed, .clip, .checkpoint: return program[index].attributes
         case .tokens: return Array("indices=\(GPTReexecutor.batch(batcher, step: step).0)".utf8)
         case .targets: return Array("targets=\(GPTReexecutor.batch(batcher, step: step).1)".utf8)
         case .adamUpdate(let rank):
@@ -174,8 +171,6 @@ public struct GPTReexecutor: OpReexecutor {
             case .tokens, .targets:
                 let (x, y) = GPTReexecutor.batch(batcher, step: step)
                 return try batchOp(program[i].kind, values, tokens: x, targets: y)
-            case .matmulGradient(let slot, let ta, let tb):
-                return try matmulGradient(slot: slot, ta, tb, values)
             case .fixed:
                 guard let replay = replays[i] else { throw VerdeError(.invalidValue, "op \(i) has no RepOps replay") }
                 return try replay.reexecute(values)
@@ -186,56 +181,6 @@ public struct GPTReexecutor: OpReexecutor {
             throw error
         } catch {
             throw VerdeError(.invalidValue, "RepOps rejected op \(i) of step \(step): \(error)")
-        }
-    }
-
-    /// The role of a `vjp.matmul.<slot>` record with RepOps' attribute text, else nil.
-    static func matmulGradient(_ op: OpRecord) -> Role? {
-        guard op.kind.hasPrefix("vjp.matmul."), let slot = Int(op.kind.dropFirst("vjp.matmul.".count)) else { return nil }
-        let text = String(decoding: op.attributes, as: UTF8.self)
-        for ta in [false, true] {
-            for tb in [false, true] where text == "transposeA=\(ta) transposeB=\(tb) bias=\(slot == 2 || op.inputs.count == 5)" {
-                return .matmulGradient(slot: slot, transposeA: ta, transposeB: tb)
-            }
-        }
-        return nil
-    }
-
-    /// One input gradient of `y = op(a)·op(b) (+ bias)` from the record's values `[a, b, (bias,) y, g]`,
-    /// with the GEMMs of RepOps' backward (Docs/RepOps.md, "Autograd"): only the slot asked for is
-    /// computed (RepOps' own replay computes all of them).
-    func matmulGradient(slot: Int, _ ta: Bool, _ tb: Bool, _ values: [Tensor]) throws -> Tensor {
-        let a = values[0], b = values[1], g = values[values.count - 1]
-        switch slot {
-        case 0:
-            switch (ta, tb) {
-            case (false, false): return try g.matmul(b, transposeOther: true)
-            case (false, true): return try g.matmul(b)
-            case (true, false): return try b.matmul(g, transposeOther: true)
-            case (true, true): return try b.matmul(g, transposeSelf: true, transposeOther: true)
-            }
-        case 1:
-            // A batched `a` with a shared 2-D `b`: dB sums over the batch as one GEMM over b·M rows.
-            let (a2, g2) = a.rank == 3 && b.rank == 2
-                ? (try a.reshaped([a.count / a.shape[2], a.shape[2]]), try g.reshaped([g.count / g.shape[2], g.shape[2]]))
-                : (a, g)
-            switch (ta, tb) {
-            case (false, false): return try a2.matmul(g2, transposeSelf: true)
-            case (false, true): return try g2.matmul(a2, transposeSelf: true)
-            case (true, false): return try a2.matmul(g2)
-            case (true, true): return try g2.matmul(a2, transposeSelf: true, transposeOther: true)
-            }
-        default:
-            // The bias gradient is `g` summed to the bias' shape, RepOps' broadcast-add gradient:
-            // through a tape, `sum((x + bias) ⊙ g)` hands `add` exactly `g`.
-            let tape = Tape()
-            let bias = tape.variable(values[2])
-            let y = try tape.add(tape.constant(Tensor(shape: g.shape, repeating: 0)), bias)
-            let seeded = try tape.sum(tape.mul(y, tape.constant(g)))
-            guard let d = try tape.gradients(of: seeded)[bias] else {
-                throw VerdeError(.invalidValue, "vjp.matmul.2: no gradient reached the bias")
-            }
-            return d
         }
     }
 
