@@ -109,13 +109,7 @@ extension Tape {
             return out
         case let .crossEntropy(logits, targets):
             // dx = (softmax(x) − onehot(t)) · (g / N).
-            let x = value(logits)
-            let n = x.shape[1], rows = x.shape[0]
-            var p = try x.softmax().scalars
-            let factor = g.scalars[0] / Float(rows)
-            for r in 0..<rows { p[r * n + targets[r]] = p[r * n + targets[r]] - 1 }
-            for j in p.indices { p[j] = p[j] * factor }
-            return [Tensor(uncheckedShape: x.shape, scalars: p)]
+            return [try value(logits).crossEntropyGradient(targets: targets, outputGradient: g.scalars[0])]
         case let .reshape(a, _):
             return [try g.reshaped(value(a).shape)]
         case let .transpose(_, perm):

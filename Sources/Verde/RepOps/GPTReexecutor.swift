@@ -224,15 +224,7 @@ public struct GPTReexecutor: OpReexecutor {
             guard x.rank == 2, x.shape[0] == targets.count, g.count == 1 else {
                 throw VerdeError(.invalidValue, "\(kind): inputs do not fit \(targets.count) targets")
             }
-            let n = x.shape[1], rows = x.shape[0]
-            var p = try x.softmax().scalars
-            let factor = g.scalars[0] / Float(rows)
-            for r in 0..<rows {
-                guard (0..<n).contains(targets[r]) else { throw VerdeError(.invalidValue, "\(kind): target out of range") }
-                p[r * n + targets[r]] = p[r * n + targets[r]] - 1
-            }
-            for j in p.indices { p[j] = p[j] * factor }
-            return try Tensor(shape: x.shape, scalars: p)
+            return try x.crossEntropyGradient(targets: targets, outputGradient: g.scalars[0])
         case "vjp.embedding.0":
             let tape = Tape()
             let a = tape.variable(values[0])
