@@ -143,7 +143,7 @@ extension RLP {
     public static func view(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(ChainError) -> RLPView {
         guard !bytes.isEmpty else { throw ChainError(.rlpTruncated, "empty input is not an RLP item") }
         let end = try bytes.withUnsafeBufferPointer { (buffer) throws(ChainError) -> Int in
-            var v = Validator(bytes: bytes, base: buffer.baseAddress!, maxDepth: maxDepth)
+            let v = Validator(base: buffer.baseAddress!, maxDepth: maxDepth)
             return try v.item(at: 0, end: buffer.count, depth: 0)
         }
         guard end == bytes.count else {
@@ -201,10 +201,9 @@ extension RLP {
 
     /// One validating pass over the input through a raw pointer (bounds are checked explicitly against
     /// `end` before every read). Single bytes, short strings and short lists take the inline path;
-    /// long forms and anything malformed go through ``Reader/header(end:)``, which throws exactly the
+    /// long forms and anything malformed go through `RLP.header(_:at:end:)`, which throws exactly the
     /// error the tree decoder throws at the same offset.
     struct Validator {
-        let bytes: [UInt8]
         let base: UnsafePointer<UInt8>
         let maxDepth: Int
 
@@ -226,8 +225,8 @@ extension RLP {
                     }
                 }
             }
-            var reader = Reader(bytes: bytes, position: pos, maxDepth: maxDepth)
-            let h = try reader.header(end: end)
+            guard pos < end else { throw ChainError(.rlpTruncated, "RLP input ends at offset \(pos) where an item was expected") }
+            let h = try RLP.header(base, at: pos, end: end)
             let payloadEnd = h.payloadStart + h.payloadCount
             if h.isList {
                 guard depth < maxDepth else { throw ChainError(.rlpTooDeep, "RLP lists nested deeper than \(maxDepth) levels") }
