@@ -105,6 +105,33 @@ import GensynTestSupport
         #expect(checked > 20)
     }
 
+    /// The Docs/Chain.md snippet, as written there.
+    @Test func docsExample() throws {
+        let key = try PrivateKey(hex: "0x4646464646464646464646464646464646464646464646464646464646464646")
+        var tx = Transaction(type: .dynamicFee, chainId: 1, nonce: 0, gasLimit: 60_000, to: try Address("0x3535353535353535353535353535353535353535"))
+        tx.maxFeePerGas = 30_000_000_000
+        tx.maxPriorityFeePerGas = 1_000_000_000
+        let signed = try tx.signed(with: key)
+        let body = Array(signed.raw.dropFirst())
+        var fields = 0
+        for field in try RLP.view(body).items(in: body) { fields += 1; #expect(field.payloadRange.upperBound <= body.count) }
+        #expect(fields == 12)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(512)
+        for nonce: UInt64 in 0..<3 {
+            var next = tx
+            next.nonce = nonce
+            buffer.removeAll(keepingCapacity: true)
+            next.appendSigningPayload(to: &buffer)
+            #expect(buffer == next.signingPayload)
+            #expect(Keccak256.hash(buffer) == next.signingHash)
+        }
+        let exact = try [UInt8](capacity: tx.signingPayloadCount) { (span: inout OutputSpan<UInt8>) throws(ChainError) in
+            try tx.encodeSigningPayload(into: &span)
+        }
+        #expect(exact == tx.signingPayload)
+    }
+
     @Test func tooSmallOutputThrowsAndWritesNothing() throws {
         let tx = Transaction(type: .legacy, chainId: 1, nonce: 9, gasPrice: 20_000_000_000, gasLimit: 21_000,
                              to: Address(unchecked: [UInt8](repeating: 0x35, count: 20)), value: 1)
