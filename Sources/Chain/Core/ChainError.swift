@@ -25,6 +25,10 @@ public struct ChainError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let rlpTooDeep = Code("rlpTooDeep")
         /// An RLP item has the wrong shape (list where bytes expected, or the reverse; wrong arity).
         public static let rlpUnexpectedShape = Code("rlpUnexpectedShape")
+        /// An ``RLPView`` read with an array other than the one it was made from.
+        public static let rlpInputMismatch = Code("rlpInputMismatch")
+        /// An output buffer with too little free capacity for the encoding.
+        public static let outputTooSmall = Code("outputTooSmall")
         /// An integer with leading zero bytes, or wider than its field.
         public static let invalidInteger = Code("invalidInteger")
         /// An ABI type string that does not parse.

@@ -44,10 +44,16 @@ package struct RLPWriter {
         position += 1
     }
 
+    /// The low `n` (0…8) bytes of `v`, big-endian. One unaligned 8-byte store when 8 bytes of room
+    /// remain (the spare bytes are overwritten by what follows), else byte by byte.
     @inline(__always)
     mutating func bigEndian(_ v: UInt64, count n: Int) {
-        precondition(position + n <= capacity, "RLPWriter: size computed too small")
-        for i in 0..<n { base[position + i] = UInt8(truncatingIfNeeded: v >> UInt64(8 * (n - 1 - i))) }
+        precondition(n <= capacity - position, "RLPWriter: size computed too small")
+        if capacity - position >= 8 {
+            UnsafeMutableRawPointer(base + position).storeBytes(of: (v << UInt64(64 - 8 * n)).bigEndian, as: UInt64.self)
+        } else {
+            for i in 0..<n { base[position + i] = UInt8(truncatingIfNeeded: v >> UInt64(8 * (n - 1 - i))) }
+        }
         position += n
     }
 
@@ -76,17 +82,21 @@ package struct RLPWriter {
         bigEndian(v, count: n)
     }
 
-    /// A canonical 256-bit integer, straight from the limbs.
+    /// A canonical 256-bit integer, straight from the limbs: the top limb's significant bytes, then
+    /// whole limbs.
+    @inline(__always)
     package mutating func uint256(_ v: UInt256) {
+        let (w0, w1, w2, w3) = v.littleEndianLimbs
+        if w1 | w2 | w3 == 0 { uint(w0); return }
         let n = (v.bitLength + 7) / 8
-        if n <= 8 { uint(v[limb: 0]); return }
         byte(0x80 + UInt8(n))  // n ≤ 32 < 56: always the short form
-        precondition(position + n <= capacity, "RLPWriter: size computed too small")
-        for i in 0..<n {
-            let k = n - 1 - i
-            base[position + i] = UInt8(truncatingIfNeeded: v[limb: k / 8] >> UInt64(8 * (k % 8)))
+        let top = (n - 1) / 8
+        switch top {
+        case 1: bigEndian(w1, count: n - 8)
+        case 2: bigEndian(w2, count: n - 16); bigEndian(w1, count: 8)
+        default: bigEndian(w3, count: n - 24); bigEndian(w2, count: 8); bigEndian(w1, count: 8)
         }
-        position += n
+        bigEndian(w0, count: 8)
     }
 
     /// A byte string.
@@ -105,6 +115,7 @@ package struct RLPWriter {
 extension RLP {
     /// Runs `body` on a writer over a new buffer of exactly `count` bytes and returns the bytes.
     /// `body` must write exactly `count` bytes (sizes from ``RLPSize``); writing more traps.
+    @inline(__always)
     package static func build(count: Int, _ body: (inout RLPWriter) -> Void) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             guard let base = buffer.baseAddress else { initialized = 0; return }
@@ -113,5 +124,31 @@ extension RLP {
             precondition(w.position == count, "RLPWriter: wrote \(w.position) of \(count) bytes")
             initialized = count
         }
+    }
+
+    /// Runs `body` on a writer over the next `count` bytes of `output`'s free capacity.
+    /// - Throws: ``ChainError/Code/outputTooSmall`` when fewer than `count` bytes are free (nothing is written).
+    @inline(__always)
+    package static func write(count: Int, into output: inout OutputSpan<UInt8>, _ body: (inout RLPWriter) -> Void) throws(ChainError) {
+        guard output.freeCapacity >= count else { throw outputTooSmall(needed: count, free: output.freeCapacity) }
+        guard count > 0 else { return }
+        output.withUnsafeMutableBufferPointer { buffer, initialized in
+            var w = RLPWriter(base: buffer.baseAddress! + initialized, capacity: count)
+            body(&w)
+            precondition(w.position == count, "RLPWriter: wrote \(w.position) of \(count) bytes")
+            initialized += count
+        }
+    }
+
+    /// Appends `count` bytes written by `body` to `out`, growing its capacity only when needed.
+    @inline(__always)
+    package static func append(count: Int, to out: inout [UInt8], _ body: (inout RLPWriter) -> Void) {
+        out.append(addingCapacity: count) { (span: inout OutputSpan<UInt8>) in
+            try! write(count: count, into: &span, body)  // the span has exactly `count` free bytes
+        }
+    }
+
+    static func outputTooSmall(needed: Int, free: Int) -> ChainError {
+        ChainError(.outputTooSmall, "the encoding needs \(needed) bytes, the output has \(free) free; reserve more capacity")
     }
 }

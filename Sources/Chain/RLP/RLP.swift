@@ -148,49 +148,54 @@ public enum RLP {
         var payloadCount: Int
     }
 
+    /// The header at `at` (< `end`), checking the payload fits before `end`; `base` must hold `end` bytes.
+    static func header(_ bytes: UnsafePointer<UInt8>, at: Int, end: Int) throws(ChainError) -> Header {
+        let p = bytes[at]
+        switch p {
+        case 0..<0x80:
+            return Header(isList: false, payloadStart: at, payloadCount: 1)
+        case 0x80...0xb7, 0xc0...0xf7:
+            let isList = p >= 0xc0
+            let n = Int(p - (isList ? 0xc0 : 0x80))
+            guard n <= end - at - 1 else {
+                throw ChainError(.rlpTruncated, "RLP \(isList ? "list" : "string") at offset \(at) declares \(n) bytes, only \(end - at - 1) remain")
+            }
+            if !isList, n == 1, bytes[at + 1] < 0x80 {
+                throw ChainError(.rlpNonCanonical, "RLP at offset \(at): single byte 0x\(String(bytes[at + 1], radix: 16)) < 0x80 must not be wrapped in a string header")
+            }
+            return Header(isList: isList, payloadStart: at + 1, payloadCount: n)
+        default:
+            let isList = p >= 0xf8
+            let lenOfLen = Int(p - (isList ? 0xf7 : 0xb7))
+            guard lenOfLen <= end - at - 1 else {
+                throw ChainError(.rlpTruncated, "RLP length at offset \(at) needs \(lenOfLen) bytes, only \(end - at - 1) remain")
+            }
+            guard bytes[at + 1] != 0 else {
+                throw ChainError(.rlpNonCanonical, "RLP length at offset \(at) has a leading zero byte")
+            }
+            var n: UInt64 = 0
+            for i in 0..<lenOfLen { n = n << 8 | UInt64(bytes[at + 1 + i]) }
+            guard n >= 56 else {
+                throw ChainError(.rlpNonCanonical, "RLP at offset \(at): length \(n) < 56 must use the short form")
+            }
+            let remain = end - at - 1 - lenOfLen
+            guard n <= UInt64(remain) else {
+                throw ChainError(.rlpTruncated, "RLP \(isList ? "list" : "string") at offset \(at) declares \(n) bytes, only \(remain) remain")
+            }
+            return Header(isList: isList, payloadStart: at + 1 + lenOfLen, payloadCount: Int(n))
+        }
+    }
+
     struct Reader {
         let bytes: [UInt8]
         var position: Int
         let maxDepth: Int
 
-        /// Reads the header at `position` and checks the payload fits before `end`.
+        /// Reads the header at `position` and checks the payload fits before `end` (≤ `bytes.count`).
         mutating func header(end: Int) throws(ChainError) -> Header {
             guard position < end else { throw ChainError(.rlpTruncated, "RLP input ends at offset \(position) where an item was expected") }
-            let p = bytes[position]
             let at = position
-            switch p {
-            case 0..<0x80:
-                return Header(isList: false, payloadStart: at, payloadCount: 1)
-            case 0x80...0xb7, 0xc0...0xf7:
-                let isList = p >= 0xc0
-                let n = Int(p - (isList ? 0xc0 : 0x80))
-                guard n <= end - at - 1 else {
-                    throw ChainError(.rlpTruncated, "RLP \(isList ? "list" : "string") at offset \(at) declares \(n) bytes, only \(end - at - 1) remain")
-                }
-                if !isList, n == 1, bytes[at + 1] < 0x80 {
-                    throw ChainError(.rlpNonCanonical, "RLP at offset \(at): single byte 0x\(String(bytes[at + 1], radix: 16)) < 0x80 must not be wrapped in a string header")
-                }
-                return Header(isList: isList, payloadStart: at + 1, payloadCount: n)
-            default:
-                let isList = p >= 0xf8
-                let lenOfLen = Int(p - (isList ? 0xf7 : 0xb7))
-                guard lenOfLen <= end - at - 1 else {
-                    throw ChainError(.rlpTruncated, "RLP length at offset \(at) needs \(lenOfLen) bytes, only \(end - at - 1) remain")
-                }
-                guard bytes[at + 1] != 0 else {
-                    throw ChainError(.rlpNonCanonical, "RLP length at offset \(at) has a leading zero byte")
-                }
-                var n: UInt64 = 0
-                for i in 0..<lenOfLen { n = n << 8 | UInt64(bytes[at + 1 + i]) }
-                guard n >= 56 else {
-                    throw ChainError(.rlpNonCanonical, "RLP at offset \(at): length \(n) < 56 must use the short form")
-                }
-                let remain = end - at - 1 - lenOfLen
-                guard n <= UInt64(remain) else {
-                    throw ChainError(.rlpTruncated, "RLP \(isList ? "list" : "string") at offset \(at) declares \(n) bytes, only \(remain) remain")
-                }
-                return Header(isList: isList, payloadStart: at + 1 + lenOfLen, payloadCount: Int(n))
-            }
+            return try bytes.withUnsafeBufferPointer { (b) throws(ChainError) -> Header in try RLP.header(b.baseAddress!, at: at, end: end) }
         }
 
         mutating func item(depth: Int, end: Int) throws(ChainError) -> RLPItem {

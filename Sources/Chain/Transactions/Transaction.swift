@@ -203,26 +203,72 @@ public struct Transaction: Hashable, Sendable {
         }
     }
 
-    /// The bytes whose keccak256 is signed.
-    public var signingPayload: [UInt8] {
+    /// The list payload size and EIP-155 suffix of ``signingPayload``.
+    @inline(__always)
+    var signingLayout: (payload: Int, eip155: UInt64?, count: Int) {
         var payload = fieldsSize
         let eip155 = type == .legacy ? chainId : nil
         if let eip155 { payload += RLPSize.uint(eip155) + 2 }
-        let typeByte = type == .legacy ? 0 : 1
-        return RLP.build(count: typeByte + RLPSize.list(payload)) { w in
-            if type != .legacy { w.byte(type.rawValue) }
-            w.listHeader(payload)
-            writeFields(to: &w)
-            if let eip155 {
-                w.uint(eip155)
-                w.byte(0x80)
-                w.byte(0x80)
-            }
+        return (payload, eip155, (type == .legacy ? 0 : 1) + RLPSize.list(payload))
+    }
+
+    @inline(__always)
+    func writeSigningPayload(payload: Int, eip155: UInt64?, to w: inout RLPWriter) {
+        if type != .legacy { w.byte(type.rawValue) }
+        w.listHeader(payload)
+        writeFields(to: &w)
+        if let eip155 {
+            w.uint(eip155)
+            w.byte(0x80)
+            w.byte(0x80)
         }
     }
 
-    /// keccak256 of ``signingPayload``: the digest the sender signs.
-    public var signingHash: [UInt8] { Keccak256.hash(signingPayload) }
+    /// The bytes whose keccak256 is signed.
+    public var signingPayload: [UInt8] {
+        let l = signingLayout
+        return RLP.build(count: l.count) { writeSigningPayload(payload: l.payload, eip155: l.eip155, to: &$0) }
+    }
+
+    /// The length of ``signingPayload`` in bytes: reserve this much to encode without reallocating.
+    public var signingPayloadCount: Int { signingLayout.count }
+
+    /// Appends ``signingPayload`` to `out`. Allocation-free when `out` has ``signingPayloadCount`` bytes of
+    /// spare capacity (e.g. a buffer reused with `removeAll(keepingCapacity: true)`); otherwise it grows once.
+    ///
+    /// ```swift
+    /// var buffer: [UInt8] = []
+    /// buffer.reserveCapacity(256)
+    /// for tx in transactions {
+    ///     buffer.removeAll(keepingCapacity: true)
+    ///     tx.appendSigningPayload(to: &buffer)
+    ///     // hash or send `buffer`
+    /// }
+    /// ```
+    public func appendSigningPayload(to out: inout [UInt8]) {
+        let l = signingLayout
+        RLP.append(count: l.count, to: &out) { writeSigningPayload(payload: l.payload, eip155: l.eip155, to: &$0) }
+    }
+
+    /// Writes ``signingPayload`` into the free capacity of a caller-provided buffer (for example the span of
+    /// `Array.append(addingCapacity:initializingWith:)` or `Array(capacity:initializingWith:)`).
+    /// - Throws: ``ChainError/Code/outputTooSmall`` when `output` has fewer than ``signingPayloadCount``
+    ///   free bytes; nothing is written then.
+    public func encodeSigningPayload(into output: inout OutputSpan<UInt8>) throws(ChainError) {
+        let l = signingLayout
+        try RLP.write(count: l.count, into: &output) { writeSigningPayload(payload: l.payload, eip155: l.eip155, to: &$0) }
+    }
+
+    /// keccak256 of ``signingPayload``: the digest the sender signs (the payload is encoded on the stack).
+    public var signingHash: [UInt8] {
+        let l = signingLayout
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: l.count) { buffer in
+            var w = RLPWriter(base: buffer.baseAddress!, capacity: l.count)
+            writeSigningPayload(payload: l.payload, eip155: l.eip155, to: &w)
+            precondition(w.position == l.count, "RLPWriter: wrote \(w.position) of \(l.count) bytes")
+            return Keccak256.hash(UnsafeRawBufferPointer(buffer))
+        }
+    }
 
     /// Signs with `key` (RFC 6979, low s) after checking ``validate(fork:)``.
     public func signed(with key: PrivateKey, fork: Fork = .newest) throws(ChainError) -> SignedTransaction {
