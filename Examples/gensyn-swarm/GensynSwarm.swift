@@ -33,6 +33,7 @@ struct GensynSwarm {
 
           GPT options: --families f1,f2 (default basic_arithmetic,base_conversion,fraction_simplification,
           propositional_logic) --warmup-steps N (300) --lr X (1e-3) --temperature T (1)
+          --iterations MU (SAPO steps per round against one π_old, 1) --max-tokens N (completion budget, 12)
           --cache DIR (base models; default $GENSYN_SWARM_CACHE or ~/.cache/gensyn-swarm)
         """
 

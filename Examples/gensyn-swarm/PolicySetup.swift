@@ -16,6 +16,8 @@ struct GPTSetup {
     var warmupSteps = 300
     var learningRate: Float = 1e-3
     var temperature: Float = 1
+    var iterations = 1
+    var maxCompletionTokens = 12
     var cacheDirectory: String = {
         let env = ProcessInfo.processInfo.environment
         if let dir = env["GENSYN_SWARM_CACHE"], !dir.isEmpty { return dir }
@@ -24,7 +26,8 @@ struct GPTSetup {
     }()
 
     var recipe: BaseModel.Recipe { BaseModel.Recipe(families: families, difficulty: 1, steps: warmupSteps) }
-    var policyConfig: GPTPolicyConfig { GPTPolicyConfig(temperature: temperature, learningRate: learningRate) }
+    var policyConfig: GPTPolicyConfig { GPTPolicyConfig(maxCompletionTokens: maxCompletionTokens, temperature: temperature, learningRate: learningRate,
+                                                            iterations: iterations) }
 
     /// Parses one of this setup's options at `args[i]`; returns false when the option is not one of them.
     mutating func parse(_ args: [String], _ i: inout Int) throws -> Bool {
@@ -54,6 +57,12 @@ struct GPTSetup {
         case "--temperature":
             guard let x = Float(try value()), x > 0, x.isFinite else { throw NodeOptions.Invalid(description: "--temperature needs a number > 0") }
             temperature = x
+        case "--iterations":
+            guard let n = Int(try value()), (1...64).contains(n) else { throw NodeOptions.Invalid(description: "--iterations (μ) needs 1...64") }
+            iterations = n
+        case "--max-tokens":
+            guard let n = Int(try value()), (1...32).contains(n) else { throw NodeOptions.Invalid(description: "--max-tokens needs 1...32") }
+            maxCompletionTokens = n
         case "--cache": cacheDirectory = try value()
         default: return false
         }
