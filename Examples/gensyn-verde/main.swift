@@ -202,7 +202,7 @@ func runGPT(_ options: Options) throws {
     let fault: GPTFault? = switch options.faultKind {
     case "bitflip", "silent": .bitflip(step: step, op: try pick(forward, "a forward op"))
     case "batch": .batch(step: step)
-    case "lr": .learningRate(step: step, factor: 2)
+    case "lr": .learningRate(step: step, 2)
     case "skip": .skip(step: step, op: try pick(skippable, "a forward op whose output has its first input's shape"))
     case "lie": .lie(step: step, op: try pick(Array(trace.ops.indices), "an op"))
     default: nil
@@ -244,7 +244,7 @@ func run(_ options: Options) throws {
     let fault: SyntheticFault? = switch options.faultKind {
     case "bitflip", "silent": .bitflip(step: step, op: op)
     case "batch": .batch(step: step)
-    case "lr": .learningRate(step: step, value: model.learningRate + 1)
+    case "lr": .learningRate(step: step, model.learningRate + 1)
     case "skip": .skip(step: step, op: op)
     case "lie": .lie(step: step, op: op)
     default: nil

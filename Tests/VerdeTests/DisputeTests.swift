@@ -24,7 +24,7 @@ struct DisputeCase: CustomTestStringConvertible {
         switch FaultKind.allCases[Int(rng.next() % 5)] {
         case .bitflip: fault = .bitflip(step: step, op: op)
         case .batch: fault = .batch(step: step)
-        case .lr: fault = .learningRate(step: step, value: 999)
+        case .lr: fault = .learningRate(step: step, 999)
         case .skip: fault = .skip(step: step, op: op)
         case .lie: fault = .lie(step: step, op: op)
         }
@@ -77,7 +77,7 @@ struct DisputeTests {
 
     @Test("fault kinds land where expected", arguments: [
         (SyntheticFault.batch(step: 4), 4, 0),
-        (SyntheticFault.learningRate(step: 2, value: 7), 2, 2 * 3 + 2),  // first sgd op
+        (SyntheticFault.learningRate(step: 2, 7), 2, 2 * 3 + 2),  // first sgd op
         (SyntheticFault.bitflip(step: 9, op: 5), 9, 5),
         (SyntheticFault.skip(step: 1, op: 3), 1, 3),
         (SyntheticFault.lie(step: 12, op: 3 * 3 + 2), 12, 3 * 3 + 2),  // the checkpoint op: a lie in the checkpoint

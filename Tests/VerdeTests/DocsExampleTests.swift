@@ -24,7 +24,7 @@ struct DocsExampleTests {
         let job = GPTJob(config: GPTConfig(vocabulary: 256, context: 8, width: 8, heads: 2, layers: 1),
                          corpus: ByteTokenizer().encode(TinyCorpus.text), seed: 3, batchSize: 2, steps: 5)
         let honest = try GPTTraceSource(job: job)
-        let cheater = try GPTTraceSource(job: job, fault: .learningRate(step: 4, factor: 2))
+        let cheater = try GPTTraceSource(job: job, fault: .learningRate(step: 4, 2))
         let referee = try GPTReexecutor(job: job)
         let result = LocalDispute.run(job: honest.job, a: honest, b: cheater, reexecutor: referee, store: referee.store)
         let firstUpdate = try honest.trace(step: 4).ops.first { $0.kind == "adamw.p" }!.index

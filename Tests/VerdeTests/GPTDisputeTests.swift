@@ -211,7 +211,7 @@ struct GPTDisputeTests {
     @Test("a wrong data batch and a wrong learning rate lose on the program check", arguments: [1, 3, 5])
     func batchAndRate(step: Int) throws {
         try check(.batch(step: step))
-        try check(.learningRate(step: step, factor: 2))
+        try check(.learningRate(step: step, 2))
     }
 
     @Test("eval disputes: a judge's forward pass scoring batches; a wrong score loses at the first diverging op",

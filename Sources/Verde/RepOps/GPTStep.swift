@@ -1,38 +1,5 @@
 import RepOps
 
-/// A fault an adversarial RepOps trainer injects (see ``GPTTraceSource``). Steps are 1-based, ops
-/// are indices in the step's Verde trace.
-public enum GPTFault: Sendable, Hashable, CustomStringConvertible {
-    /// Flip the lowest bit of element 0 of forward op `op`'s output at `step`; every later op
-    /// reads the flipped value.
-    case bitflip(step: Int, op: Int)
-    /// Train step `step` on a batch from a shifted corpus (the records show the batch used).
-    case batch(step: Int)
-    /// Multiply the learning rate by `factor` at `step`.
-    case learningRate(step: Int, factor: Float)
-    /// Skip forward op `op` at `step`: its output is its first input (same shape) unchanged.
-    case skip(step: Int, op: Int)
-    /// Compute correctly, but commit a wrong output digest for op `op` at `step`.
-    case lie(step: Int, op: Int)
-
-    /// The step the fault touches.
-    public var step: Int {
-        switch self {
-        case .bitflip(let s, _), .batch(let s), .learningRate(let s, _), .skip(let s, _), .lie(let s, _): s
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .bitflip(let s, let k): "bitflip:\(s):\(k)"
-        case .batch(let s): "batch:\(s)"
-        case .learningRate(let s, let f): "lr:\(s)×\(f)"
-        case .skip(let s, let k): "skip:\(s):\(k)"
-        case .lie(let s, let k): "lie:\(s):\(k)"
-        }
-    }
-}
-
 /// One traced RepOps step as Verde sees it: the op records (ending with the checkpoint op) and
 /// each op's output value (nil for the checkpoint op), so a party can hand the referee the
 /// tensors an op reads.

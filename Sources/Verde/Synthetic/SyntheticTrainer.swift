@@ -1,34 +1,3 @@
-/// A fault a synthetic cheater injects (see ``SyntheticTrainer``).
-public enum SyntheticFault: Sendable, Hashable, CustomStringConvertible {
-    /// Flip one bit of op `op`'s output at `step`; everything downstream uses the flipped value.
-    case bitflip(step: Int, op: Int)
-    /// Read the wrong data batch at `step` while recording the right one.
-    case batch(step: Int)
-    /// Use another learning rate from `step` on while recording the job's.
-    case learningRate(step: Int, value: UInt64)
-    /// Skip op `op` at `step`: record it, but pass its first input through as its output.
-    case skip(step: Int, op: Int)
-    /// Compute correctly, but commit a wrong output digest for op `op` at `step`.
-    case lie(step: Int, op: Int)
-
-    /// The step the fault first touches.
-    public var step: Int {
-        switch self {
-        case .bitflip(let s, _), .batch(let s), .learningRate(let s, _), .skip(let s, _), .lie(let s, _): s
-        }
-    }
-
-    public var description: String {
-        switch self {
-        case .bitflip(let s, let k): "bitflip:\(s):\(k)"
-        case .batch(let s): "batch:\(s)"
-        case .learningRate(let s, let v): "lr:\(s):\(v)"
-        case .skip(let s, let k): "skip:\(s):\(k)"
-        case .lie(let s, let k): "lie:\(s):\(k)"
-        }
-    }
-}
-
 /// Runs a synthetic job (see ``SyntheticModel``), honestly or with one ``SyntheticFault``, and
 /// answers disputes about it as a ``TraceSource``. SYNTHETIC: it trains nothing.
 ///
