@@ -6,6 +6,11 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
+#if defined(__linux__)
+#include <sched.h>
+#elif defined(__APPLE__)
+#include <pthread/qos.h>
+#endif
 
 #define MAX_THREADS 64
 
@@ -122,4 +127,37 @@ void repops_parallel(int ntasks, void (*fn)(void *arg, int task, int ntasks), vo
     while (atomic_load(&pending) > 0) pthread_cond_wait(&done_cv, &lock);
     pthread_mutex_unlock(&lock);
     pthread_mutex_unlock(&busy);
+}
+
+// The background thread: lowest priority, so it runs on idle core time and yields at once to the
+// pool's workers (a preempted pool worker would stall a whole parallel op).
+struct background_start { void (*fn)(void *); void *ctx; };
+
+static void *background_main(void *p) {
+    struct background_start start = *(struct background_start *)p;
+    free(p);
+#if defined(__linux__)
+    // SCHED_IDLE: runs only on otherwise idle CPU time; any normal thread preempts it at once.
+    struct sched_param param = {0};
+    (void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &param);
+#elif defined(__APPLE__)
+    (void)pthread_set_qos_class_self_np(QOS_CLASS_UTILITY, 0);
+#endif
+    start.fn(start.ctx);
+    return NULL;
+}
+
+int gensyn_background_thread_start(void (*fn)(void *ctx), void *ctx) {
+    struct background_start *start = malloc(sizeof *start);
+    if (start == NULL) return -1;
+    start->fn = fn;
+    start->ctx = ctx;
+    pthread_t th;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    int rc = pthread_create(&th, &attr, background_main, start);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) { free(start); return -1; }
+    return 0;
 }

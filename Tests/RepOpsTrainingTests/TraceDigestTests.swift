@@ -1,8 +1,11 @@
 import CGensynKeccak
 import CGensynRepOps
+import Dispatch
+import Foundation
 import GensynPrimitives
 import GensynTestSupport
 @testable import RepOps
+import Synchronization
 import Testing
 
 /// The multi-lane Keccak paths and the tree-shaped trace digest (Docs/RepOps.md, "Traces").
@@ -193,5 +196,30 @@ struct TraceDigestTests {
         #expect(sink.records.count == delivered)
         #expect(sink.inOrder && delivered > 50)
         for r in sink.records { #expect(r.outputDigest == r.output.traceDigest, "record \(r)") }
+    }
+
+    /// The background thread runs at the lowest priority, so a loaded machine may leave it
+    /// stalled mid-output: waiting for all digests then hashes the queue and recomputes the stalled
+    /// output rather than wait for it. Every digest is still the inline one, and the late result
+    /// of the stalled thread is dropped (not delivered, not kept).
+    @Test func waitingTakesOverAStalledBackgroundHash() throws {
+        let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let first = Mutex(true)
+        let digester = TraceDigester(workerWillHash: { _ in
+            guard first.withLock({ f in defer { f = false }; return f }) else { return }
+            started.signal()
+            release.wait()
+        })
+        let tensors = try (0..<5).map { i in try TraceDigestTests.tensor([3 + i, 1500 + 700 * i], seed: UInt64(40 + i), nans: i == 2) }
+        digester.submit(0, tensors[0])
+        started.wait() // the background thread holds output 0
+        for i in 1..<5 { digester.submit(i, tensors[i]) }
+        digester.waitForAll()
+        for i in 0..<5 { #expect(digester.take(i) == tensors[i].traceDigest, "output \(i)") }
+        release.signal()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while digester.workerRunning && ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.005) }
+        #expect(!digester.workerRunning)
+        #expect(digester.take(0) == nil)
     }
 }

@@ -50,6 +50,10 @@ int gensyn_threads_get(void);
 void gensyn_threads_set(int n);
 /// 1 if `REPOPS_THREADS` was set to something that is not an integer in 1...64.
 int gensyn_threads_env_invalid(void);
+/// Starts a detached thread at the lowest scheduling priority (nice 19 on Linux, utility QoS on
+/// Apple platforms) that calls fn(ctx): work for otherwise idle cores, such as trace hashing that
+/// overlaps a step. Returns 0, or −1 if no thread could be created.
+int gensyn_background_thread_start(void (*fn)(void *ctx), void *ctx);
 
 // MARK: Trace digests (Docs/RepOps.md, "Traces").
 

@@ -1,3 +1,4 @@
+import CGensynRepOps
 import Dispatch
 import Synchronization
 
@@ -80,7 +81,8 @@ struct PendingTraceRecord {
 /// Computes trace digests on a background thread while the tape's thread runs the next ops (the
 /// digests are only needed when records reach the sink); ``waitForAll()`` has the waiting thread
 /// hash queued outputs too, so the tail of a step (the optimizer's large outputs) is hashed on
-/// two threads. Chunk hashing is single-threaded on each, leaving the pool to the ops. Digests
+/// two threads. The background thread (``BackgroundHashThread``) runs at the lowest priority: it
+/// fills idle core time and never preempts a pool worker. Chunk hashing is single-threaded on each, leaving the pool to the ops. Digests
 /// are the same as the inline path's: the same function; reuse of shared-storage chunk digests
 /// only skips work (a miss recomputes the same chunks).
 final class TraceDigester: Sendable {
@@ -88,27 +90,37 @@ final class TraceDigester: Sendable {
         var jobs: [(index: Int, tensor: Tensor)] = []
         var head = 0
         var workerRunning = false
+        /// The output the background thread is hashing now.
+        var workerJob: (index: Int, tensor: Tensor)?
         var done: [Int: [UInt8]] = [:]
         var recent: [(tensor: Tensor, chunks: [UInt8])] = []
     }
     private let state = Mutex(State())
-    private let inFlight = DispatchGroup()
+    /// Called by the background thread after it takes a job, before hashing it (tests).
+    private let workerWillHash: (@Sendable (_ index: Int) -> Void)?
+
+    init(workerWillHash: (@Sendable (_ index: Int) -> Void)? = nil) { self.workerWillHash = workerWillHash }
+
+    /// Whether a background worker is scheduled or running (tests).
+    var workerRunning: Bool { state.withLock { $0.workerRunning } }
 
     func submit(_ index: Int, _ t: Tensor) {
-        inFlight.enter()
         let start = state.withLock { s -> Bool in
             s.jobs.append((index, t))
             if s.workerRunning { return false }
             s.workerRunning = true
             return true
         }
-        if start { DispatchQueue.global().async { [self] in drain(asWorker: true) } }
+        guard start else { return }
+        let work: @Sendable () -> Void = { [self] in drain(asWorker: true) }
+        if let thread = BackgroundHashThread.shared { thread.run(work) } else { DispatchQueue.global().async(execute: work) }
     }
 
     /// The next queued output and the recent chunk digests; nil (and, for the worker, stopped)
     /// when the queue is empty — one critical section, so a job queued meanwhile starts a worker.
     private func next(asWorker: Bool) -> (index: Int, tensor: Tensor, recent: [(tensor: Tensor, chunks: [UInt8])])? {
         state.withLock { s in
+            if asWorker { s.workerJob = nil }
             guard s.head < s.jobs.count else {
                 if asWorker { s.workerRunning = false }
                 s.jobs.removeAll(keepingCapacity: true)
@@ -117,27 +129,90 @@ final class TraceDigester: Sendable {
             }
             let job = s.jobs[s.head]
             s.head += 1
+            if asWorker { s.workerJob = job }
             return (job.index, job.tensor, s.recent)
         }
     }
 
     private func drain(asWorker: Bool) {
         while let job = next(asWorker: asWorker) {
-            let (digest, computed) = Tape.traceDigest(job.tensor, recent: job.recent, threads: 1)
-            state.withLock { s in
-                s.done[job.index] = digest
-                if let computed { Tape.remember(job.tensor, computed, in: &s.recent) }
+            if asWorker { workerWillHash?(job.index) }
+            // The background thread hashes alone; the waiter (the step is done, the pool idle)
+            // spreads a large tensor's chunks over the pool.
+            let (digest, computed) = Tape.traceDigest(job.tensor, recent: job.recent, threads: asWorker ? 1 : 0)
+            finish(job.index, job.tensor, digest, computed, byWorker: asWorker)
+        }
+    }
+
+    /// Stores a digest unless the waiter already computed it (a job it took over).
+    private func finish(_ index: Int, _ t: Tensor, _ digest: [UInt8], _ computed: [UInt8]?, byWorker: Bool) {
+        state.withLock { s in
+            if byWorker {
+                guard s.workerJob?.index == index else { return }
+                s.workerJob = nil
             }
-            inFlight.leave()
+            s.done[index] = digest
+            if let computed { Tape.remember(t, computed, in: &s.recent) }
         }
     }
 
     /// The digest of record `index` if done (removed from the digester).
     func take(_ index: Int) -> [UInt8]? { state.withLock { $0.done.removeValue(forKey: index) } }
 
-    /// Returns once every submitted digest is done, hashing queued outputs meanwhile.
+    /// Returns once every submitted digest is done: hashes the queued outputs, then — rather than
+    /// wait for a background thread that a loaded machine may not schedule soon (it has the
+    /// lowest priority) — recomputes the output it is still hashing, if any. Same function, same
+    /// digest; whichever finishes first is kept.
     func waitForAll() {
         drain(asWorker: false)
-        inFlight.wait()
+        let pending = state.withLock { s -> (index: Int, tensor: Tensor, recent: [(tensor: Tensor, chunks: [UInt8])])? in
+            guard let job = s.workerJob else { return nil }
+            s.workerJob = nil
+            return (job.index, job.tensor, s.recent)
+        }
+        if let job = pending {
+            let (digest, computed) = Tape.traceDigest(job.tensor, recent: job.recent, threads: 0)
+            finish(job.index, job.tensor, digest, computed, byWorker: false)
+        }
+    }
+}
+
+/// The process's one low-priority hashing thread (``gensyn_background_thread_start``). With two
+/// pool threads on two cores, a normal-priority hasher would time-slice with the pool's workers
+/// and stall every parallel op whose worker it preempts; at the lowest priority it runs only when
+/// a core is idle (between parallel ops, during single-threaded ops, while a worker sleeps).
+/// Jobs run in submission order. nil when no thread could be started (callers fall back to
+/// Dispatch).
+final class BackgroundHashThread: Sendable {
+    static let shared: BackgroundHashThread? = start()
+
+    private let jobs = Mutex<[@Sendable () -> Void]>([])
+    private let wake = DispatchSemaphore(value: 0)
+
+    private static func start() -> BackgroundHashThread? {
+        let thread = BackgroundHashThread()
+        let context = Unmanaged.passRetained(thread).toOpaque() // lives as long as the process
+        let rc = gensyn_background_thread_start({ context in
+            Unmanaged<BackgroundHashThread>.fromOpaque(context!).takeUnretainedValue().loop()
+        }, context)
+        guard rc == 0 else {
+            Unmanaged<BackgroundHashThread>.fromOpaque(context).release()
+            return nil
+        }
+        return thread
+    }
+
+    /// Queues `job` for the background thread.
+    func run(_ job: @escaping @Sendable () -> Void) {
+        jobs.withLock { $0.append(job) }
+        wake.signal()
+    }
+
+    private func loop() -> Never {
+        while true {
+            wake.wait()
+            let job = jobs.withLock { $0.removeFirst() }
+            job()
+        }
     }
 }
