@@ -47,7 +47,9 @@ extension Tape {
     }
 
     /// Input gradients of node `i` given its output gradient `g` (one entry per input slot).
-    func vectorJacobian(_ i: Int, _ g: Tensor) throws(RepOpsError) -> [Tensor?] {
+    /// `only`: a referee replaying one slot; attention then computes just that slot's GEMMs
+    /// (other slots may be nil). Each slot's value is the same either way.
+    func vectorJacobian(_ i: Int, _ g: Tensor, only: Int? = nil) throws(RepOpsError) -> [Tensor?] {
         let y = values[i]
         switch ops[i] {
         case .leaf:
@@ -100,10 +102,10 @@ extension Tape {
             }
             return [Tensor(uncheckedShape: t.shape, scalars: out)]
         case let .attention(q, k, v, s):
-            return try attentionGradients(value(q), value(k), value(v), s, g)
+            return try attentionGradients(value(q), value(k), value(v), s, g, only: only)
         case let .headAttention(q, k, v, h, s):
             // The gradients of the split → attention → merge chain: split g, merge each result.
-            let r = try attentionGradients(value(q).splitHeads(h), value(k).splitHeads(h), value(v).splitHeads(h), s, g.splitHeads(h))
+            let r = try attentionGradients(value(q).splitHeads(h), value(k).splitHeads(h), value(v).splitHeads(h), s, g.splitHeads(h), only: only)
             var out: [Tensor?] = []
             for d in r { out.append(try d.map { d throws(RepOpsError) in try d.mergeHeads() }) }
             return out
@@ -231,7 +233,7 @@ extension Tape {
         return [Tensor(uncheckedShape: x.shape, scalars: dx), dWeight]
     }
 
-    func attentionGradients(_ q: Tensor, _ k: Tensor, _ v: Tensor, _ s: Float, _ g: Tensor) throws(RepOpsError) -> [Tensor?] {
+    func attentionGradients(_ q: Tensor, _ k: Tensor, _ v: Tensor, _ s: Float, _ g: Tensor, only: Int? = nil) throws(RepOpsError) -> [Tensor?] {
         // Recompute P exactly as the forward, then dV = Pᵀ·dO, dP = dO·Vᵀ,
         // dS = P · (dP − Σ dP·P) (row sums over all T columns; masked P are +0), dS ·= scale,
         // dQ = dS·K, dK = dSᵀ·Q — all canonical GEMMs per head.
@@ -242,13 +244,15 @@ extension Tape {
         p.scalars.withUnsafeMutableBufferPointer { sc in
             for h in 0..<heads { gensyn_causal_softmax_f32(sc.baseAddress! + h * t * t, t) }
         }
-        let dv = try p.matmul(g3, transposeSelf: true)
+        let dv = only == nil || only == 2 ? try p.matmul(g3, transposeSelf: true).reshaped(v.shape) : nil
+        guard only != 2 else { return [nil, nil, dv] }
         let dp = try g3.matmul(v3, transposeOther: true)
         let dots = Tensor.rowSums(dp.zipMap(p, *).scalars, rows: heads * t, n: t)
         var ds = dp.scalars
         for i in ds.indices { ds[i] = (p.scalars[i] * (ds[i] - dots[i / t])) * s }
         let dsT = Tensor(uncheckedShape: p.shape, scalars: ds)
-        let dq = try dsT.matmul(k3), dk = try dsT.matmul(q3, transposeSelf: true)
-        return [try dq.reshaped(q.shape), try dk.reshaped(k.shape), try dv.reshaped(v.shape)]
+        let dq = only == nil || only == 0 ? try dsT.matmul(k3).reshaped(q.shape) : nil
+        let dk = only == nil || only == 1 ? try dsT.matmul(q3, transposeSelf: true).reshaped(k.shape) : nil
+        return [dq, dk, dv]
     }
 }

@@ -79,7 +79,8 @@ public struct TraceRecord: Sendable, CustomStringConvertible {
             let tape = Tape()
             let leaves = values.dropLast(2).map { tape.variable($0) }
             let node = tape.append(op.remapped(to: leaves), values[values.count - 2], needs: true)
-            guard let g = try tape.vectorJacobian(node.id, values[values.count - 1])[slot] else {
+            let grads = try tape.vectorJacobian(node.id, values[values.count - 1], only: slot)
+            guard grads.indices.contains(slot), let g = grads[slot] else {
                 throw RepOpsError(.invalidArgument, "record #\(index): slot \(slot) has no gradient")
             }
             return g
