@@ -40,10 +40,9 @@ public struct Verifier: Hashable, Sendable {
 
     /// Extracts the answer block of `completion`.
     ///
-    /// A scan over the UTF-8 bytes (the tags are ASCII, so every cut falls between scalars) rather
-    /// than `firstRange(of:)`/`ranges(of:)`: in a long in-process swarm run the latter trapped once
-    /// with an arithmetic overflow inside `Substring.index(_:offsetBy:limitedBy:)` while scoring a
-    /// peer's completion; a verifier must never trap on a peer's text.
+    /// A scan over the UTF-8 bytes (the tags are ASCII, so every cut falls between scalars): the
+    /// tags are found by their bytes, whatever characters surround them (a combining mark after
+    /// `>` does not hide a tag), with no dependence on the string-processing library.
     public static func extract(_ completion: String) -> Extraction {
         let bytes = Array(completion.utf8)
         func find(_ pattern: [UInt8], from start: Int) -> Int? {
