@@ -31,9 +31,18 @@ struct GensynSwarm {
           line per configuration: {"config": "I/J", "rounds", "seeds", "cumulative_reward_mean",
           "cumulative_reward_std", "reward_by_round"}. --plot writes the reward-by-round curves (SVG).
 
+               gensyn-swarm probe [--questions N] [--completions K] [--difficulty 1-3] [--drill STEPS]
+                                  [--drill-questions Q] [--json] [GPT options]
+
+          Measures the base model per family on N held-out questions: pass@1 (sampled at the
+          temperature), greedy accuracy, pass@K, and the fraction of groups of K with a learning
+          signal. --drill STEPS then runs SAPO steps on Q fixed questions per family (a bandit) and
+          prints the mean reward per step: a working learner drives it up.
+
           GPT options: --families f1,f2 (default basic_arithmetic,base_conversion,fraction_simplification,
           propositional_logic) --warmup-steps N (300) --lr X (1e-3) --temperature T (1)
           --iterations MU (SAPO steps per round against one π_old, 1) --max-tokens N (completion budget, 12)
+          --width W (32) --layers L (2) --heads H (2) --warmup-lr X (3e-3)
           --cache DIR (base models; default $GENSYN_SWARM_CACHE or ~/.cache/gensyn-swarm)
         """
 
@@ -42,6 +51,15 @@ struct GensynSwarm {
         if args.first == "experiment" {
             do {
                 try await runExperiment(ExperimentOptions(Array(args.dropFirst())))
+            } catch {
+                FileHandle.standardError.write(Data("gensyn-swarm: \(error)\n\n\(usage)\n".utf8))
+                exit(2)
+            }
+            return
+        }
+        if args.first == "probe" {
+            do {
+                try runProbe(ProbeOptions(Array(args.dropFirst())))
             } catch {
                 FileHandle.standardError.write(Data("gensyn-swarm: \(error)\n\n\(usage)\n".utf8))
                 exit(2)

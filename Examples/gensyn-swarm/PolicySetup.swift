@@ -18,6 +18,8 @@ struct GPTSetup {
     var temperature: Float = 1
     var iterations = 1
     var maxCompletionTokens = 12
+    var model = GPTPolicyConfig.tinyModel
+    var warmupLearningRate: Float = 3e-3
     var cacheDirectory: String = {
         let env = ProcessInfo.processInfo.environment
         if let dir = env["GENSYN_SWARM_CACHE"], !dir.isEmpty { return dir }
@@ -25,9 +27,13 @@ struct GPTSetup {
         return base + "/gensyn-swarm"
     }()
 
-    var recipe: BaseModel.Recipe { BaseModel.Recipe(families: families, difficulty: 1, steps: warmupSteps) }
-    var policyConfig: GPTPolicyConfig { GPTPolicyConfig(maxCompletionTokens: maxCompletionTokens, temperature: temperature, learningRate: learningRate,
-                                                            iterations: iterations) }
+    var recipe: BaseModel.Recipe {
+        BaseModel.Recipe(model: model, families: families, difficulty: 1, steps: warmupSteps, learningRate: warmupLearningRate)
+    }
+    var policyConfig: GPTPolicyConfig {
+        GPTPolicyConfig(model: model, maxCompletionTokens: maxCompletionTokens, temperature: temperature, learningRate: learningRate,
+                        iterations: iterations)
+    }
 
     /// Parses one of this setup's options at `args[i]`; returns false when the option is not one of them.
     mutating func parse(_ args: [String], _ i: inout Int) throws -> Bool {
@@ -64,6 +70,14 @@ struct GPTSetup {
             guard let n = Int(try value()), (1...32).contains(n) else { throw NodeOptions.Invalid(description: "--max-tokens needs 1...32") }
             maxCompletionTokens = n
         case "--cache": cacheDirectory = try value()
+        case "--warmup-lr":
+            guard let x = Float(try value()), x > 0, x.isFinite else { throw NodeOptions.Invalid(description: "--warmup-lr needs a number > 0") }
+            warmupLearningRate = x
+        case "--width", "--layers", "--heads":
+            let name = args[i]
+            guard let n = Int(try value()), (1...512).contains(n) else { throw NodeOptions.Invalid(description: "\(name) needs 1...512") }
+            if name == "--width" { model.width = n } else if name == "--layers" { model.layers = n } else { model.heads = n }
+            model.hidden = 4 * model.width  // the GPT checks width % heads when the policy is built
         default: return false
         }
         return true

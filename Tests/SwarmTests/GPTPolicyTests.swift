@@ -307,6 +307,29 @@ struct GPTPolicyTests {
         #expect(pAfter > pBefore)
     }
 
+    /// RL sanity check: SAPO on the same few questions every step (a bandit) must drive their
+    /// reward up. Logic questions start near a coin flip, so every group has a learning signal.
+    @Test("the learner learns: SAPO steps on fixed questions raise their reward; headroom is measured")
+    func drillLearns() throws {
+        // A logic-only warm-up long enough to answer in format (≈ coin-flip correctness).
+        let recipe = BaseModel.Recipe(model: Self.model, families: [.propositionalLogic], steps: 60, batchSize: 16, learningRate: 1e-2, seed: 3)
+        let base = try BaseModel.train(recipe)
+        var policy = try GPTPolicy(config: GPTPolicyConfig(model: Self.model, maxCompletionTokens: 8, learningRate: 1e-2), parameters: base)
+        let tasks = try (0..<4).map { SwarmTask(try TaskSpec(family: .propositionalLogic, difficulty: 1, seed: UInt64(100 + $0))) }
+        var probe = policy
+        let before = probe.headroom(tasks, samples: 8, seed: 1)
+        #expect(before.questions == 4 && before.samples == 8)
+        #expect(before.passAtK >= before.sampledAccuracy && before.sampledAccuracy >= 0 && before.passAtK <= 1)
+        #expect(before.greedyAccuracy == Double(tasks.filter { Verifier().score(probe.greedyCompletion($0), for: $0).correctness > 0 }.count) / 4)
+        let curve = policy.drill(tasks, completions: 8, steps: 40, seed: 7)
+        #expect(curve.count == 40)
+        // It rises within a few steps, then plateaus (≈ 3 of the 4 questions always right).
+        let first = curve.prefix(3).reduce(0, +) / 3, last = curve.suffix(10).reduce(0, +) / 10
+        #expect(last > first + 0.1, "reward by step \(curve)")
+        let after = policy.headroom(tasks, samples: 8, seed: 1)
+        #expect(after.sampledAccuracy > before.sampledAccuracy + 0.2, "\(before) → \(after)")
+    }
+
     @Test("policy configuration is validated")
     func invalidConfig() throws {
         let base = try GPT(Self.model).initialParameters(seed: 1)

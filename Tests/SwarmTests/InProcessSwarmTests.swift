@@ -32,6 +32,19 @@ struct InProcessSwarmTests {
         return results.map(\.1)
     }
 
+    /// Regression: the node computed `notBefore > now() ? notBefore - now() : 0`, reading the
+    /// clock twice, and trapped when the millisecond ticked in between (a 400-round run died).
+    @Test("delays until a deadline never underflow")
+    func delaysNeverUnderflow() {
+        var rng = SwarmRandom(seed: 9)
+        for _ in 0..<2000 {
+            let deadline = rng.next() >> UInt64(rng.below(64)), now = rng.next() >> UInt64(rng.below(64))
+            #expect(millisUntil(deadline, now: now) == (deadline > now ? deadline - now : 0))
+        }
+        #expect(millisUntil(100, now: 101) == 0 && millisUntil(100, now: 100) == 0 && millisUntil(101, now: 100) == 1)
+        #expect(millisUntil(0, now: .max) == 0 && millisUntil(.max, now: 0) == .max)
+    }
+
     @Test("three nodes exchange rollouts every round and re-score them")
     func threeNodes() async {
         let network = InProcessNetwork()

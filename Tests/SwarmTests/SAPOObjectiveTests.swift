@@ -77,6 +77,29 @@ struct SAPOObjectiveTests {
         #expect(!SAPOObjective.isZeroAdvantage(SAPOObjective.groupAdvantages([0, 1])))
     }
 
+    /// Regression: the Float mean of eight 0.1 rewards is 0.10000001, which used to give every
+    /// completion of an all-wrong, well-formatted group of G = 8 the advantage −0.41 (and kept
+    /// the group in the batch).
+    @Test("equal rewards give exactly zero advantages for every group size and value", arguments: [0.1, 1.1, 0.3, 0.7, 2.2, 1e-3] as [Float])
+    func equalRewardsAreZero(reward: Float) {
+        var rng = SwarmRandom(seed: UInt64(reward.bitPattern))
+        for n in 2...64 {
+            let group = [Float](repeating: reward, count: n)
+            #expect(SAPOObjective.groupAdvantages(group) == [Float](repeating: 0, count: n), "reward \(reward), G = \(n)")
+            #expect(SAPOObjective.groupAdvantages(group, deviation: .population).allSatisfy { $0 == 0 })
+            // A random value too.
+            let x = Float(rng.nextUnitFloat()) * 4
+            #expect(SAPOObjective.isZeroAdvantage(SAPOObjective.groupAdvantages([Float](repeating: x, count: n))), "reward \(x), G = \(n)")
+        }
+        // The scored group of eight identical well-formatted wrong answers is dropped before sampling.
+        let task = SwarmTask(try! TaskSpec(family: .basicArithmetic, difficulty: 1, seed: 3))
+        let wrong = Verifier.format(answer: task.answer + "1")
+        let g = ScoredGroup(task: task, completions: [String](repeating: wrong, count: 8), origin: "me", verifier: Verifier())
+        #expect(g.rewards.allSatisfy { $0 == 0.1 } && g.isZeroAdvantage)
+        var r = SwarmRandom(seed: 1)
+        #expect(RolloutSampler.sample(local: [g], external: [], localCount: 8, externalCount: 0, rng: &r).all.isEmpty)
+    }
+
     @Test("surrogate loss and gradient match float64; gradient matches finite differences")
     func surrogateVsFloat64() throws {
         var rng = SwarmRandom(seed: 12)

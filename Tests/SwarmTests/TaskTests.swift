@@ -77,6 +77,49 @@ struct TaskTests {
         #expect(Verifier.extract("") == .init(answer: nil, wellFormed: false))
     }
 
+    /// The extraction scans UTF-8 bytes; this compares it with an independent reference built on
+    /// Foundation's literal `range(of:)` (UTF-16) over random mixes of tags, tag fragments and
+    /// multi-byte characters (combining marks right after a tag included).
+    @Test("answer extraction matches a Foundation reference on random texts", arguments: [11, 12] as [UInt64])
+    func extractionDifferential(seed: UInt64) {
+        func reference(_ text: String) -> (answer: String?, blocks: Int, openings: Int, closings: Int, tail: String) {
+            let s = text as NSString
+            func ranges(_ p: String) -> [NSRange] {
+                var out: [NSRange] = [], from = 0
+                while from <= s.length {
+                    let r = s.range(of: p, options: .literal, range: NSRange(location: from, length: s.length - from))
+                    if r.location == NSNotFound { break }
+                    out.append(r)
+                    from = r.location + r.length
+                }
+                return out
+            }
+            var blocks: [String] = [], position = 0, tail = 0
+            while true {
+                let o = s.range(of: "<answer>", options: .literal, range: NSRange(location: position, length: s.length - position))
+                if o.location == NSNotFound { break }
+                let start = o.location + o.length
+                let c = s.range(of: "</answer>", options: .literal, range: NSRange(location: start, length: s.length - start))
+                if c.location == NSNotFound { break }
+                blocks.append(s.substring(with: NSRange(location: start, length: c.location - start)))
+                position = c.location + c.length
+                tail = position
+            }
+            return (blocks.last, blocks.count, ranges("<answer>").count, ranges("</answer>").count, s.substring(from: tail))
+        }
+        let pieces = ["<answer>", "</answer>", "<", ">", "/", "answer", "5", "-3", " ", "\u{e9}", "\u{301}", "\n", "x", "\u{1F600}"]
+        var rng = SwarmRandom(seed: seed)
+        for _ in 0..<2000 {
+            let text = (0..<rng.below(12)).map { _ in pieces[rng.below(pieces.count)] }.joined()
+            let got = Verifier.extract(text), want = reference(text)
+            #expect(got.answer == want.answer, "\(text.debugDescription)")
+            let wellFormed = want.blocks == 1 && want.openings == 1 && want.closings == 1
+                && !(want.answer ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                && want.tail.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            #expect(got.wellFormed == wellFormed, "\(text.debugDescription)")
+        }
+    }
+
     @Test("the verifier never traps and rejects junk", arguments: [1, 2, 3] as [UInt64])
     func fuzz(seed: UInt64) {
         var rng = SwarmRandom(seed: seed)

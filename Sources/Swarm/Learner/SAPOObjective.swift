@@ -33,9 +33,17 @@ public enum SAPOObjective {
     ///
     /// A group of fewer than two rewards (no spread to measure; torch gives NaN) or with
     /// non-finite rewards gets all-zero advantages, so it is dropped like a zero-spread group.
+    ///
+    /// A group whose rewards are all equal gets exactly zero advantages. Computing it would not:
+    /// the `Float` mean of eight rewards of 0.1 is 0.10000001, so r − mean is −7.5e-9 for every
+    /// completion, the standard deviation is as small, and (r − mean)/(std + 1e-8) is −0.41 for
+    /// all eight — a spurious, uniform push against the group's (all-wrong but well-formatted)
+    /// answers, and a group that would not be dropped.
     public static func groupAdvantages(_ rewards: [Float], deviation: Deviation = .sample, epsilon: Float = 1e-8) -> [Float] {
         let n = rewards.count
-        guard n >= 2, rewards.allSatisfy(\.isFinite) else { return [Float](repeating: 0, count: n) }
+        guard n >= 2, rewards.allSatisfy(\.isFinite), rewards.contains(where: { $0 != rewards[0] }) else {
+            return [Float](repeating: 0, count: n)
+        }
         var sum: Float = 0
         for r in rewards { sum += r }
         let mean = sum / Float(n)

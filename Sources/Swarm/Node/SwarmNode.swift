@@ -143,14 +143,16 @@ public struct SwarmNode<Transport: SwarmTransport, Policy: SwarmPolicy>: Sendabl
                         publishedBytes = payload.count
                         await transport.publish(round: r, payload: payload)
                     case .fetch(let peer, let r, let notBefore):
-                        let delay = notBefore > nowMillis() ? notBefore - nowMillis() : 0
+                        // Read the clock once: `notBefore > now() ? notBefore - now() : 0` trapped
+                        // when the millisecond ticked between the two reads.
+                        let delay = millisUntil(notBefore, now: nowMillis())
                         group.addTask {
                             if delay > 0 { try? await Task.sleep(for: .milliseconds(delay)) }
                             if Task.isCancelled { return .fetched(peer: peer, round: r, outcome: .failed("cancelled")) }
                             return .fetched(peer: peer, round: r, outcome: await transport.fetch(from: peer, round: r, timeoutMillis: timeout))
                         }
                     case .wakeUp(let at):
-                        let delay = at > nowMillis() ? at - nowMillis() : 0
+                        let delay = millisUntil(at, now: nowMillis())
                         group.addTask {
                             try? await Task.sleep(for: .milliseconds(delay))
                             return .wake
@@ -210,3 +212,6 @@ public struct SwarmNode<Transport: SwarmTransport, Policy: SwarmPolicy>: Sendabl
         return s / Float(xs.count)
     }
 }
+
+/// Milliseconds from `now` until `deadline`, 0 when it has passed (never traps).
+package func millisUntil(_ deadline: UInt64, now: UInt64) -> UInt64 { deadline > now ? deadline - now : 0 }

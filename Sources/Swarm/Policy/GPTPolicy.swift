@@ -113,9 +113,13 @@ public struct GPTPolicy: SwarmPolicy {
     /// stops at EOS (or PAD/BOS), after ``GPTPolicyConfig/maxCompletionTokens``, or when the context
     /// is full.
     public mutating func sample(prompt: [Int], count: Int, seed: UInt64) throws(PolicyError) -> [String] {
+        try generate(prompt: prompt, count: count, seed: seed, sampling: .sample(temperature: config.temperature))
+    }
+
+    /// ``sample(prompt:count:seed:)`` with any ``Sampling`` (greedy for evaluation).
+    mutating func generate(prompt: [Int], count: Int, seed: UInt64, sampling: Sampling) throws(PolicyError) -> [String] {
         let model = learner.model, parameters = learner.parameters
         let limit = min(config.maxCompletionTokens, model.config.context - prompt.count + 1)
-        let temperature = config.temperature
         let (texts, generated) = try repOps { () throws(RepOpsError) -> ([String], Int) in
             var cache = model.makeCache()
             var logits = try Tensor.zeros([model.config.vocabulary])
@@ -126,7 +130,7 @@ public struct GPTPolicy: SwarmPolicy {
                 let s = SwarmRandom(seed: seed, stream: UInt64(i)).state
                 var c = cache, l = logits, out: [Int] = []
                 while out.count < limit {
-                    let next = try GPT.choose(l, .sample(temperature: temperature), seed: s, counter: UInt64(prompt.count + out.count))
+                    let next = try GPT.choose(l, sampling, seed: s, counter: UInt64(prompt.count + out.count))
                     generated += 1
                     if next == TaskTokenizer.eos || next == TaskTokenizer.pad || next == TaskTokenizer.bos { break }
                     out.append(next)

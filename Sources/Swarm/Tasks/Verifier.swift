@@ -36,24 +36,41 @@ public struct Verifier: Hashable, Sendable {
     }
 
     static let open = "<answer>", close = "</answer>"
+    static let openBytes = Array(open.utf8), closeBytes = Array(close.utf8)
 
     /// Extracts the answer block of `completion`.
+    ///
+    /// A scan over the UTF-8 bytes (the tags are ASCII, so every cut falls between scalars): the
+    /// tags are found by their bytes, whatever characters surround them (a combining mark after
+    /// `>` does not hide a tag), with no dependence on the string-processing library.
     public static func extract(_ completion: String) -> Extraction {
-        var blocks: [Substring] = []
-        var rest = Substring(completion)
-        var tail = rest
-        while let o = rest.firstRange(of: open) {
-            guard let c = rest[o.upperBound...].firstRange(of: close) else { break }
-            blocks.append(rest[o.upperBound..<c.lowerBound])
-            rest = rest[c.upperBound...]
-            tail = rest
+        let bytes = Array(completion.utf8)
+        func find(_ pattern: [UInt8], from start: Int) -> Int? {
+            var i = start
+            while i + pattern.count <= bytes.count {
+                if bytes[i] == pattern[0], bytes[i..<(i + pattern.count)].elementsEqual(pattern) { return i }
+                i += 1
+            }
+            return nil
+        }
+        func occurrences(_ pattern: [UInt8]) -> Int {
+            var n = 0, i = 0
+            while let j = find(pattern, from: i) { n += 1; i = j + pattern.count }
+            return n
+        }
+        var blocks: [Range<Int>] = []
+        var position = 0, tail = 0
+        while let o = find(openBytes, from: position) {
+            guard let c = find(closeBytes, from: o + openBytes.count) else { break }
+            blocks.append((o + openBytes.count)..<c)
+            position = c + closeBytes.count
+            tail = position
         }
         guard let last = blocks.last else { return Extraction(answer: nil, wellFormed: false) }
-        let openings = completion.ranges(of: open).count
-        let closings = completion.ranges(of: close).count
-        let wellFormed = blocks.count == 1 && openings == 1 && closings == 1
-            && !AnswerText.trimmed(String(last)).isEmpty && AnswerText.trimmed(String(tail)).isEmpty
-        return Extraction(answer: String(last), wellFormed: wellFormed)
+        let answer = String(decoding: bytes[last], as: UTF8.self)
+        let wellFormed = blocks.count == 1 && occurrences(openBytes) == 1 && occurrences(closeBytes) == 1
+            && !AnswerText.trimmed(answer).isEmpty && AnswerText.trimmed(String(decoding: bytes[tail...], as: UTF8.self)).isEmpty
+        return Extraction(answer: answer, wellFormed: wellFormed)
     }
 
     /// Scores `completion` for `task`.
