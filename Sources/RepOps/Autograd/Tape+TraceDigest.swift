@@ -82,9 +82,10 @@ struct PendingTraceRecord {
 /// digests are only needed when records reach the sink); ``waitForAll()`` has the waiting thread
 /// hash queued outputs too, so the tail of a step (the optimizer's large outputs) is hashed on
 /// two threads. The background thread (``BackgroundHashThread``) runs at the lowest priority: it
-/// fills idle core time and never preempts a pool worker. Chunk hashing is single-threaded on each, leaving the pool to the ops. Digests
-/// are the same as the inline path's: the same function; reuse of shared-storage chunk digests
-/// only skips work (a miss recomputes the same chunks).
+/// fills idle core time and never preempts a pool worker. It hashes each output's chunks alone,
+/// leaving the pool to the ops; the waiter spreads large outputs over the pool. Digests are the
+/// same as the inline path's: the same function; reuse of shared-storage chunk digests only skips
+/// work (a miss recomputes the same chunks).
 final class TraceDigester: Sendable {
     private struct State {
         var jobs: [(index: Int, tensor: Tensor)] = []
