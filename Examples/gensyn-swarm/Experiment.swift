@@ -73,7 +73,8 @@ extension GensynSwarm {
         // Nodes run concurrently on the cooperative pool; single-threaded kernels avoid
         // oversubscription (results are identical for every thread count).
         RepOps.threads = 1
-        let base: GPTPolicy? = o.policy == .gpt ? try o.gpt.basePolicy(log: log) : nil
+        let bases: [GPTPolicy]? = o.policy == .gpt ? try o.gpt.nodePolicies(nodes: o.nodes, log: log) : nil
+        let base = bases?.first
         if base == nil { log("STAND-IN policy (seeded noisy solver, not a neural network): results test the harness, not SAPO") }
         let families = o.policy == .gpt ? o.gpt.families : TaskFamily.allCases
         var curves: [(label: String, values: [Double])] = []
@@ -90,8 +91,8 @@ extension GensynSwarm {
                     if (round + 1) % 10 == 0 { log("config \(label) seed \(seed) round \(round + 1)/\(o.rounds): swarm reward \(reward)") }
                 }
                 let run: SwarmExperiment.Run
-                if let base {
-                    run = await SwarmExperiment.run(config, seed: UInt64(seed), makePolicy: { _ in base }, progress: progress)
+                if let bases {
+                    run = await SwarmExperiment.run(config, seed: UInt64(seed), makePolicy: { bases[$0] }, progress: progress)
                 } else {
                     run = await SwarmExperiment.run(config, seed: UInt64(seed), makePolicy: { _ in NoisySolverPolicy(skill: 0.2, learningRate: 0.002) },
                                                     progress: progress)

@@ -44,6 +44,9 @@ struct GensynSwarm {
           --iterations MU (SAPO steps per round against one π_old, 1) --max-tokens N (completion budget, 12)
           --width W (32) --layers L (2) --heads H (2) --warmup-lr X (3e-3)
           --cache DIR (base models; default $GENSYN_SWARM_CACHE or ~/.cache/gensyn-swarm)
+          --node-warmups F[+F...]:STEPS,... (heterogeneous nodes: node i warms up on entry i mod count,
+          e.g. propositional_logic:100,basic_arithmetic:1000; questions still come from --families;
+          probe reports every distinct base)
         """
 
     static func main() async {
@@ -219,6 +222,8 @@ struct NodeOptions {
             i += 1
         }
         guard (1...64).contains(questionsPerFamily) else { throw Invalid(description: "--questions-per-family must be 1...64") }
+        // One process is one node: give it its own warm-up with --families/--warmup-steps.
+        guard gpt.nodeWarmups.isEmpty else { throw Invalid(description: "--node-warmups is for experiment and probe; a node uses --families/--warmup-steps") }
         guard rounds >= 0, (1...3).contains(difficulty), (1...64).contains(completions) else {
             throw Invalid(description: "--rounds must be ≥ 0, --difficulty 1...3, --completions 1...64")
         }

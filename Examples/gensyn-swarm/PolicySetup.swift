@@ -20,6 +20,8 @@ struct GPTSetup {
     var maxCompletionTokens = 12
     var model = GPTPolicyConfig.tinyModel
     var warmupLearningRate: Float = 3e-3
+    /// `--node-warmups`: per-node warm-ups (node i gets entry i mod count); empty = every node from `recipe`.
+    var nodeWarmups: [BaseModel.Warmup] = []
     var cacheDirectory: String = {
         let env = ProcessInfo.processInfo.environment
         if let dir = env["GENSYN_SWARM_CACHE"], !dir.isEmpty { return dir }
@@ -54,6 +56,24 @@ struct GPTSetup {
             if families.isEmpty || families.contains(.arc1D) {
                 throw NodeOptions.Invalid(description: "--families needs ≥ 1 family; arc_1d has no compact prompt for the GPT policy")
             }
+        case "--node-warmups":
+            // FAMILY[+FAMILY...]:STEPS,...  e.g. propositional_logic:100,basic_arithmetic:1000
+            let v = try value()
+            nodeWarmups = try v.split(separator: ",").map { item in
+                let parts = item.split(separator: ":")
+                guard parts.count == 2, let steps = Int(parts[1]), (0...100_000).contains(steps) else {
+                    throw NodeOptions.Invalid(description: "--node-warmups: '\(item)' is not FAMILY[+FAMILY...]:STEPS (steps 0...100000)")
+                }
+                let fams = try parts[0].split(separator: "+").map { name in
+                    guard let f = TaskFamily(rawValue: String(name)), f != .arc1D else {
+                        throw NodeOptions.Invalid(description: "--node-warmups: '\(name)' is not a family with a compact prompt")
+                    }
+                    return f
+                }
+                guard !fams.isEmpty else { throw NodeOptions.Invalid(description: "--node-warmups: '\(item)' names no family") }
+                return BaseModel.Warmup(families: fams, steps: steps)
+            }
+            if nodeWarmups.isEmpty { throw NodeOptions.Invalid(description: "--node-warmups needs ≥ 1 entry") }
         case "--warmup-steps":
             guard let n = Int(try value()), (0...100_000).contains(n) else { throw NodeOptions.Invalid(description: "--warmup-steps needs 0...100000") }
             warmupSteps = n
@@ -83,8 +103,33 @@ struct GPTSetup {
         return true
     }
 
+    /// One policy per node: on the shared base model, or with `--node-warmups` on each node's own
+    /// (each distinct recipe trained or loaded once).
+    func nodePolicies(nodes: Int, log: (String) -> Void) throws -> [GPTPolicy] {
+        var made: [String: GPTPolicy] = [:]
+        return try BaseModel.nodeRecipes(base: recipe, warmups: nodeWarmups, nodes: nodes).map { r in
+            if let p = made[r.identifier] { return p }
+            let p = try basePolicy(r, log: log)
+            made[r.identifier] = p
+            return p
+        }
+    }
+
+    /// The distinct base models of `--node-warmups` (or the one shared base), labelled, for `probe`.
+    func distinctBasePolicies(log: (String) -> Void) throws -> [(label: String, policy: GPTPolicy)] {
+        let warmups = nodeWarmups.isEmpty ? [BaseModel.Warmup(families: families, steps: warmupSteps)] : nodeWarmups
+        return try warmups.map { w in
+            var r = recipe
+            r.families = w.families
+            r.steps = w.steps
+            return ("\(w.families.map(\.rawValue).joined(separator: "+")):\(w.steps)", try basePolicy(r, log: log))
+        }
+    }
+
     /// The base model (cached) and a policy on it; progress on stderr.
-    func basePolicy(log: (String) -> Void) throws -> GPTPolicy {
+    func basePolicy(log: (String) -> Void) throws -> GPTPolicy { try basePolicy(recipe, log: log) }
+
+    private func basePolicy(_ recipe: BaseModel.Recipe, log: (String) -> Void) throws -> GPTPolicy {
         let clock = ContinuousClock()
         let start = clock.now
         let (parameters, fromCache) = try BaseModel.cached(recipe, directory: cacheDirectory) { step, logp in

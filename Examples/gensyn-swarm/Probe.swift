@@ -38,25 +38,28 @@ extension GensynSwarm {
     /// accuracy, pass@k, groups with a learning signal) on held-out questions, then optionally a
     /// drill: SAPO steps on the same few questions per family, to check that the learner learns.
     static func runProbe(_ o: ProbeOptions) throws {
-        let base = try o.gpt.basePolicy(log: log)
-        for family in o.gpt.families {
-            var policy = base
-            // Seeds from a stream no round or warm-up uses.
-            let tasks = (0..<o.questions).map { k in
-                SwarmTask(try! TaskSpec(family: family, difficulty: o.difficulty, seed: SwarmRandom(seed: 0x9E0BE, streams: [UInt64(family.wireCode), UInt64(k)]).state))
-            }
-            let h = policy.headroom(tasks, samples: o.samples, seed: 1)
-            let row: [String: Any] = ["family": family.rawValue, "questions": h.questions, "k": h.samples, "pass_at_1": h.sampledAccuracy,
-                                      "greedy": h.greedyAccuracy, "pass_at_k": h.passAtK, "mean_reward": h.meanReward,
-                                      "groups_with_signal": h.groupsWithSignal]
-            if o.json { emit(row) } else {
-                print(String(format: "%@: pass@1 %.3f  greedy %.3f  pass@%d %.3f  mean reward %.3f  groups with signal %.2f (%d questions)",
-                             family.rawValue, h.sampledAccuracy, h.greedyAccuracy, h.samples, h.passAtK, h.meanReward, h.groupsWithSignal,
-                             h.questions))
+        let bases = try o.gpt.distinctBasePolicies(log: log)
+        for (label, base) in bases {
+            for family in o.gpt.families {
+                var policy = base
+                // Seeds from a stream no round or warm-up uses.
+                let tasks = (0..<o.questions).map { k in
+                    SwarmTask(try! TaskSpec(family: family, difficulty: o.difficulty, seed: SwarmRandom(seed: 0x9E0BE, streams: [UInt64(family.wireCode), UInt64(k)]).state))
+                }
+                let h = policy.headroom(tasks, samples: o.samples, seed: 1)
+                var row: [String: Any] = ["family": family.rawValue, "questions": h.questions, "k": h.samples, "pass_at_1": h.sampledAccuracy,
+                                          "greedy": h.greedyAccuracy, "pass_at_k": h.passAtK, "mean_reward": h.meanReward,
+                                          "groups_with_signal": h.groupsWithSignal]
+                if bases.count > 1 { row["base"] = label }
+                if o.json { emit(row) } else {
+                    print((bases.count > 1 ? "[\(label)] " : "") + String(format: "%@: pass@1 %.3f  greedy %.3f  pass@%d %.3f  mean reward %.3f  groups with signal %.2f (%d questions)",
+                                 family.rawValue, h.sampledAccuracy, h.greedyAccuracy, h.samples, h.passAtK, h.meanReward, h.groupsWithSignal,
+                                 h.questions))
+                }
             }
         }
         guard o.drillSteps > 0 else { return }
-        var policy = base
+        var policy = bases[0].policy
         let tasks = o.gpt.families.flatMap { family in
             (0..<o.drillQuestions).map { k in
                 SwarmTask(try! TaskSpec(family: family, difficulty: o.difficulty, seed: SwarmRandom(seed: 0xD1, streams: [UInt64(family.wireCode), UInt64(k)]).state))

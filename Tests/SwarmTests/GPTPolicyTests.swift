@@ -272,6 +272,29 @@ struct GPTPolicyTests {
         #expect(throws: PolicyError.self) { try BaseModel.cached(Self.recipe, directory: dir) }
     }
 
+    @Test("per-node warm-ups give nodes different base models; without them every node gets the same one")
+    func heterogeneousNodes() throws {
+        let warmups = [BaseModel.Warmup(families: [.propositionalLogic], steps: 6), BaseModel.Warmup(families: [.basicArithmetic], steps: 4)]
+        let recipes = BaseModel.nodeRecipes(base: Self.recipe, warmups: warmups, nodes: 4)
+        #expect(recipes.map(\.families) == [[.propositionalLogic], [.basicArithmetic], [.propositionalLogic], [.basicArithmetic]])
+        #expect(recipes.map(\.steps) == [6, 4, 6, 4] && recipes.allSatisfy { $0.model == Self.recipe.model && $0.seed == Self.recipe.seed })
+        let trained = try recipes.map { try BaseModel.train($0) }
+        #expect(trained[0] != trained[1] && trained[0] == trained[2] && trained[1] == trained[3])
+        #expect(recipes[0].identifier != recipes[1].identifier)
+        // The logic-warmed base fits logic targets better than the arithmetic-warmed one, and vice versa.
+        func meanLogP(_ p: ParameterSet, _ family: TaskFamily) throws -> Float {
+            var r = Self.recipe
+            r.families = [family]
+            // One step at learning rate 0 only measures the mean log-probability of held-out targets.
+            var learner = SAPOLearner(model: try GPT(Self.model), parameters: p, learningRate: 0, maxGradientNorm: 1, optimizer: AdamW(weightDecay: 0))
+            return try learner.step(BaseModel.batch(r, step: 999)).meanLogProbability
+        }
+        #expect(try meanLogP(trained[0], .propositionalLogic) > meanLogP(trained[1], .propositionalLogic))
+        #expect(try meanLogP(trained[1], .basicArithmetic) > meanLogP(trained[0], .basicArithmetic))
+        let same = BaseModel.nodeRecipes(base: Self.recipe, warmups: [], nodes: 4)
+        #expect(same.count == 4 && same.allSatisfy { $0 == Self.recipe })
+    }
+
     @Test("rollouts are seeded, decode to text that re-tokenises, and a step trains on local + external text")
     func rolloutsAndTraining() throws {
         let base = try BaseModel.train(Self.recipe)

@@ -124,3 +124,33 @@ public enum BaseModel {
         else { throw PolicyError(.cache, "the parameters do not fit the model \(model.config) (names or shapes differ)") }
     }
 }
+
+extension BaseModel {
+    /// One node's warm-up in a heterogeneous swarm: which families it is pre-trained on, and for how long.
+    public struct Warmup: Sendable, Equatable {
+        /// Families of the warm-up questions.
+        public var families: [TaskFamily]
+        /// Supervised steps.
+        public var steps: Int
+
+        /// A warm-up.
+        public init(families: [TaskFamily], steps: Int) {
+            self.families = families
+            self.steps = steps
+        }
+    }
+
+    /// The base-model recipe of each of `nodes` nodes. With no `warmups` every node gets `base`
+    /// (the homogeneous swarm); otherwise node `i` gets `base` with the families and steps of
+    /// `warmups[i % warmups.count]`, so nodes differ in what they find hard while the model size,
+    /// learning rate and seed stay shared.
+    public static func nodeRecipes(base: Recipe, warmups: [Warmup], nodes: Int) -> [Recipe] {
+        (0..<max(nodes, 0)).map { i in
+            guard !warmups.isEmpty else { return base }
+            var recipe = base
+            recipe.families = warmups[i % warmups.count].families
+            recipe.steps = warmups[i % warmups.count].steps
+            return recipe
+        }
+    }
+}
