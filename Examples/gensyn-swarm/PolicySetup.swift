@@ -119,10 +119,7 @@ struct GPTSetup {
     func distinctBasePolicies(log: (String) -> Void) throws -> [(label: String, policy: GPTPolicy)] {
         let warmups = nodeWarmups.isEmpty ? [BaseModel.Warmup(families: families, steps: warmupSteps)] : nodeWarmups
         return try warmups.map { w in
-            var r = recipe
-            r.families = w.families
-            r.steps = w.steps
-            return ("\(w.families.map(\.rawValue).joined(separator: "+")):\(w.steps)", try basePolicy(r, log: log))
+            ("\(w.families.map(\.rawValue).joined(separator: "+")):\(w.steps)", try basePolicy(recipe.warmed(w), log: log))
         }
     }
 

@@ -145,12 +145,16 @@ extension BaseModel {
     /// `warmups[i % warmups.count]`, so nodes differ in what they find hard while the model size,
     /// learning rate and seed stay shared.
     public static func nodeRecipes(base: Recipe, warmups: [Warmup], nodes: Int) -> [Recipe] {
-        (0..<max(nodes, 0)).map { i in
-            guard !warmups.isEmpty else { return base }
-            var recipe = base
-            recipe.families = warmups[i % warmups.count].families
-            recipe.steps = warmups[i % warmups.count].steps
-            return recipe
-        }
+        (0..<max(nodes, 0)).map { i in warmups.isEmpty ? base : base.warmed(warmups[i % warmups.count]) }
+    }
+}
+
+extension BaseModel.Recipe {
+    /// This recipe with `warmup`'s families and steps (model size, learning rate and seed kept).
+    public func warmed(_ warmup: BaseModel.Warmup) -> Self {
+        var recipe = self
+        recipe.families = warmup.families
+        recipe.steps = warmup.steps
+        return recipe
     }
 }
