@@ -98,6 +98,7 @@ extension GensynSwarm {
                                                     progress: progress)
                 }
                 log("config \(label) seed \(seed): cumulative reward \(run.cumulativeReward) (\(clock.now - start))")
+                log("config \(label) seed \(seed): per node " + run.cumulativeRewardPerNode.map { String(format: "%.2f", $0) }.joined(separator: " "))
                 runs.append(run)
             }
             let (mean, std) = SwarmExperiment.meanAndStd(runs.map(\.cumulativeReward))

@@ -39,6 +39,11 @@ struct GensynSwarm {
           signal. --drill STEPS then runs SAPO steps on Q fixed questions per family (a bandit) and
           prints the mean reward per step: a working learner drives it up.
 
+               gensyn-swarm plot --out FILE.svg [--title T] RUNS.json...
+
+          Draws the reward-by-round curves of experiment runs made separately (one process per
+          configuration, or on several machines) from their --json lines, one curve per line.
+
           GPT options: --families f1,f2 (default basic_arithmetic,base_conversion,fraction_simplification,
           propositional_logic) --warmup-steps N (300) --lr X (1e-3) --temperature T (1)
           --iterations MU (SAPO steps per round against one π_old, 1) --max-tokens N (completion budget, 12)
@@ -63,6 +68,15 @@ struct GensynSwarm {
         if args.first == "probe" {
             do {
                 try runProbe(ProbeOptions(Array(args.dropFirst())))
+            } catch {
+                FileHandle.standardError.write(Data("gensyn-swarm: \(error)\n\n\(usage)\n".utf8))
+                exit(2)
+            }
+            return
+        }
+        if args.first == "plot" {
+            do {
+                try runPlot(PlotOptions(Array(args.dropFirst())))
             } catch {
                 FileHandle.standardError.write(Data("gensyn-swarm: \(error)\n\n\(usage)\n".utf8))
                 exit(2)

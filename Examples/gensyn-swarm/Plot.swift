@@ -55,3 +55,63 @@ enum RewardPlot {
         t.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 }
+
+/// `gensyn-swarm plot`: draws the reward-by-round curves of experiment runs made separately (e.g.
+/// one process per configuration, or on several machines) from their `--json` lines.
+struct PlotOptions {
+    var out = ""
+    var title: String?
+    var inputs: [String] = []
+
+    init(_ args: [String]) throws {
+        var i = 0
+        while i < args.count {
+            switch args[i] {
+            case "--out", "--title":
+                guard i + 1 < args.count else { throw NodeOptions.Invalid(description: "\(args[i]) needs a value") }
+                if args[i] == "--out" { out = args[i + 1] } else { title = args[i + 1] }
+                i += 2
+            default:
+                if args[i].hasPrefix("--") { throw NodeOptions.Invalid(description: "plot: unknown option \(args[i])") }
+                inputs.append(args[i])
+                i += 1
+            }
+        }
+        guard out.hasSuffix(".svg") else { throw NodeOptions.Invalid(description: "plot needs --out FILE.svg") }
+        guard !inputs.isEmpty else { throw NodeOptions.Invalid(description: "plot needs at least one file of `experiment --json` lines") }
+    }
+}
+
+extension GensynSwarm {
+    /// One curve per JSON line, in file order; a configuration seen twice is labelled with its file.
+    static func runPlot(_ o: PlotOptions) throws {
+        var curves: [(label: String, values: [Double])] = []
+        var rounds: Set<Int> = [], seeds: Set<Int> = []
+        for path in o.inputs {
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw NodeOptions.Invalid(description: "plot: cannot read \(path) as UTF-8 text")
+            }
+            for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                      let config = object["config"] as? String,
+                      let values = (object["reward_by_round"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.doubleValue }),
+                      values.count == (object["reward_by_round"] as? [Any])?.count, !values.isEmpty, values.allSatisfy(\.isFinite)
+                else {
+                    throw NodeOptions.Invalid(description: "plot: \(path) line \(n + 1) is not an `experiment --json` line "
+                        + "(needs \"config\" and a non-empty numeric \"reward_by_round\")")
+                }
+                if let r = object["rounds"] as? Int { rounds.insert(r) }
+                if let s = object["seeds"] as? Int { seeds.insert(s) }
+                let label = curves.contains(where: { $0.label == config }) ? "\(config) (\((path as NSString).lastPathComponent))" : config
+                curves.append((label, values))
+            }
+        }
+        let seedText = seeds.count == 1 ? (seeds.first! == 1 ? "1 seed" : "\(seeds.first!) seeds") : "seeds vary"
+        let title = o.title ?? "SAPO, \(seedText): reward by round"
+        if rounds.count > 1 { log("plot: the runs have different round counts \(rounds.sorted()); curves are drawn over the longest") }
+        do { try RewardPlot.svg(title: title, curves: curves).write(toFile: o.out, atomically: true, encoding: .utf8) } catch {
+            throw NodeOptions.Invalid(description: "cannot write the plot to \(o.out): \(error)")
+        }
+        log("plot of \(curves.count) curves written to \(o.out)")
+    }
+}

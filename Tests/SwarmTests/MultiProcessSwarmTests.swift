@@ -146,4 +146,51 @@ struct MultiProcessSwarmTests {
         #expect(curve.count == 3)
         #expect(abs(curve.reduce(0, +) - (object["cumulative_reward_mean"] as? Double ?? -1)) < 1e-4)
     }
+
+    /// Runs the built gensyn-swarm; returns (exit status, stdout, stderr).
+    static func runCLI(_ arguments: [String]) throws -> (Int32, String, String) {
+        let process = Process()
+        process.executableURL = NodeProcess.binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test("gensyn-swarm plot draws one curve per --json line of separately run configurations; bad input is refused")
+    func plotMergesSeparateRuns() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gensyn-swarm-plot-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var files: [String] = []
+        for config in ["4/0", "2/2"] {
+            let parts = config.split(separator: "/").map(String.init)
+            let (status, out, _) = try Self.runCLI(["experiment", "--policy", "stand-in", "--nodes", "3", "--local", parts[0], "--external", parts[1],
+                                                    "--rounds", "4", "--seeds", "1", "--json"])
+            #expect(status == 0)
+            let path = dir.appendingPathComponent("run-\(parts[0])-\(parts[1]).json").path
+            try out.write(toFile: path, atomically: true, encoding: .utf8)
+            files.append(path)
+        }
+        let svg = dir.appendingPathComponent("runs.svg").path
+        let (status, _, _) = try Self.runCLI(["plot", "--out", svg, "--title", "two runs"] + files)
+        #expect(status == 0)
+        let text = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(text.hasPrefix("<svg") && text.contains("two runs"))
+        #expect(text.contains(">4/0</text>") && text.contains(">2/2</text>"))
+        #expect(text.components(separatedBy: "<polyline").count - 1 == 4, "raw and smoothed line per curve")
+
+        let bad = dir.appendingPathComponent("bad.json").path
+        try "{\"config\": \"4/4\", \"reward_by_round\": [0.1, \"x\"]}\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let (badStatus, _, badErr) = try Self.runCLI(["plot", "--out", dir.appendingPathComponent("bad.svg").path, bad])
+        #expect(badStatus == 2)
+        #expect(badErr.contains("bad.json line 1 is not an `experiment --json` line"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad.svg").path))
+        let (noOut, _, noOutErr) = try Self.runCLI(["plot", files[0]])
+        #expect(noOut == 2 && noOutErr.contains("--out FILE.svg"))
+    }
 }
