@@ -52,6 +52,9 @@ struct GensynSwarm {
           --node-warmups F[+F...]:STEPS,... (heterogeneous nodes: node i warms up on entry i mod count,
           e.g. propositional_logic:100,basic_arithmetic:1000; questions still come from --families;
           probe reports every distinct base)
+          --node-sizes WxL[xH],... (heterogeneous model sizes: node i gets width W, layers L, heads H (2),
+          hidden 4·W from entry i mod count, e.g. 32x2,48x3; overrides --width/--layers/--heads; combines
+          with --node-warmups, each taken i mod its own count; probe reports every distinct base)
         """
 
     static func main() async {
@@ -238,6 +241,7 @@ struct NodeOptions {
         guard (1...64).contains(questionsPerFamily) else { throw Invalid(description: "--questions-per-family must be 1...64") }
         // One process is one node: give it its own warm-up with --families/--warmup-steps.
         guard gpt.nodeWarmups.isEmpty else { throw Invalid(description: "--node-warmups is for experiment and probe; a node uses --families/--warmup-steps") }
+        guard gpt.nodeSizes.isEmpty else { throw Invalid(description: "--node-sizes is for experiment and probe; a node uses --width/--layers/--heads") }
         guard rounds >= 0, (1...3).contains(difficulty), (1...64).contains(completions) else {
             throw Invalid(description: "--rounds must be ≥ 0, --difficulty 1...3, --completions 1...64")
         }

@@ -22,6 +22,8 @@ struct GPTSetup {
     var warmupLearningRate: Float = 3e-3
     /// `--node-warmups`: per-node warm-ups (node i gets entry i mod count); empty = every node from `recipe`.
     var nodeWarmups: [BaseModel.Warmup] = []
+    /// `--node-sizes`: per-node model sizes (node i gets entry i mod count); empty = every node `model`.
+    var nodeSizes: [BaseModel.Size] = []
     var cacheDirectory: String = {
         let env = ProcessInfo.processInfo.environment
         if let dir = env["GENSYN_SWARM_CACHE"], !dir.isEmpty { return dir }
@@ -32,7 +34,8 @@ struct GPTSetup {
     var recipe: BaseModel.Recipe {
         BaseModel.Recipe(model: model, families: families, difficulty: 1, steps: warmupSteps, learningRate: warmupLearningRate)
     }
-    var policyConfig: GPTPolicyConfig {
+    /// The policy settings for a base model of size `model`.
+    func policyConfig(model: GPTConfig) -> GPTPolicyConfig {
         GPTPolicyConfig(model: model, maxCompletionTokens: maxCompletionTokens, temperature: temperature, learningRate: learningRate,
                         iterations: iterations)
     }
@@ -74,6 +77,12 @@ struct GPTSetup {
                 return BaseModel.Warmup(families: fams, steps: steps)
             }
             if nodeWarmups.isEmpty { throw NodeOptions.Invalid(description: "--node-warmups needs ≥ 1 entry") }
+        case "--node-sizes":
+            // WIDTHxLAYERS[xHEADS],...  e.g. 32x2,48x3
+            let v = try value()
+            do throws(PolicyError) { nodeSizes = try BaseModel.Size.list(parsing: v) } catch {
+                throw NodeOptions.Invalid(description: "--node-sizes: \(error.message)")
+            }
         case "--warmup-steps":
             guard let n = Int(try value()), (0...100_000).contains(n) else { throw NodeOptions.Invalid(description: "--warmup-steps needs 0...100000") }
             warmupSteps = n
@@ -103,11 +112,11 @@ struct GPTSetup {
         return true
     }
 
-    /// One policy per node: on the shared base model, or with `--node-warmups` on each node's own
-    /// (each distinct recipe trained or loaded once).
+    /// One policy per node: on the shared base model, or with `--node-warmups`/`--node-sizes` on
+    /// each node's own (each distinct recipe trained or loaded once).
     func nodePolicies(nodes: Int, log: (String) -> Void) throws -> [GPTPolicy] {
         var made: [String: GPTPolicy] = [:]
-        return try BaseModel.nodeRecipes(base: recipe, warmups: nodeWarmups, nodes: nodes).map { r in
+        return try BaseModel.nodeRecipes(base: recipe, warmups: nodeWarmups, sizes: nodeSizes, nodes: nodes).map { r in
             if let p = made[r.identifier] { return p }
             let p = try basePolicy(r, log: log)
             made[r.identifier] = p
@@ -115,12 +124,10 @@ struct GPTSetup {
         }
     }
 
-    /// The distinct base models of `--node-warmups` (or the one shared base), labelled, for `probe`.
+    /// The distinct base models of `--node-warmups`/`--node-sizes` (or the one shared base),
+    /// labelled with their warm-up and size, for `probe`.
     func distinctBasePolicies(log: (String) -> Void) throws -> [(label: String, policy: GPTPolicy)] {
-        let warmups = nodeWarmups.isEmpty ? [BaseModel.Warmup(families: families, steps: warmupSteps)] : nodeWarmups
-        return try warmups.map { w in
-            ("\(w.families.map(\.rawValue).joined(separator: "+")):\(w.steps)", try basePolicy(recipe.warmed(w), log: log))
-        }
+        try BaseModel.distinctRecipes(base: recipe, warmups: nodeWarmups, sizes: nodeSizes).map { r in (r.label, try basePolicy(r, log: log)) }
     }
 
     /// The base model (cached) and a policy on it; progress on stderr.
@@ -132,8 +139,8 @@ struct GPTSetup {
         let (parameters, fromCache) = try BaseModel.cached(recipe, directory: cacheDirectory) { step, logp in
             if step % 50 == 0 || step == recipe.steps - 1 { log("warm-up step \(step)/\(recipe.steps): mean log p of the answers \(logp)") }
         }
-        log(fromCache ? "base model \(recipe.identifier.prefix(12)) from \(cacheDirectory)"
-            : "base model \(recipe.identifier.prefix(12)) trained in \(clock.now - start), cached in \(cacheDirectory)")
-        return try GPTPolicy(config: policyConfig, parameters: parameters)
+        log(fromCache ? "base model \(recipe.identifier.prefix(12)) (\(recipe.label)) from \(cacheDirectory)"
+            : "base model \(recipe.identifier.prefix(12)) (\(recipe.label)) trained in \(clock.now - start), cached in \(cacheDirectory)")
+        return try GPTPolicy(config: policyConfig(model: recipe.model), parameters: parameters)
     }
 }

@@ -295,6 +295,110 @@ struct GPTPolicyTests {
         #expect(same.count == 4 && same.allSatisfy { $0 == Self.recipe })
     }
 
+    @Test("per-node sizes: node i gets size i mod count, alone and with warm-ups i mod their own count; distinct bases")
+    func nodeSizes() throws {
+        let sizes = [try BaseModel.Size(width: 16, layers: 1), try BaseModel.Size(width: 24, layers: 2, heads: 3)]
+        let alone = BaseModel.nodeRecipes(base: Self.recipe, warmups: [], sizes: sizes, nodes: 5)
+        #expect(alone.map(\.model.width) == [16, 24, 16, 24, 16] && alone.map(\.model.layers) == [1, 2, 1, 2, 1])
+        #expect(alone.map(\.model.heads) == [2, 3, 2, 3, 2] && alone.map(\.model.hidden) == [64, 96, 64, 96, 64])
+        // Only the size changes: vocabulary, context, warm-up and seed stay the base's.
+        #expect(alone.allSatisfy { $0.families == Self.recipe.families && $0.steps == Self.recipe.steps && $0.seed == Self.recipe.seed
+            && $0.model.context == Self.model.context && $0.model.vocabulary == Self.model.vocabulary })
+        #expect(alone[0].identifier != alone[1].identifier && alone[0] == alone[2])
+        // The size is part of the cache key, and a sized model builds with the parameter shapes it trains.
+        #expect(alone[0].canonicalText.contains("width 16 heads 2 layers 1 hidden 64"))
+        #expect(alone[1].canonicalText.contains("width 24 heads 3 layers 2 hidden 96"))
+        #expect(try GPT(alone[1].model).parameterSpecs.first { $0.shape.contains(96) } != nil)
+
+        // Three warm-ups with two sizes: warm-up i mod 3, size i mod 2 (six distinct pairs).
+        let warmups = [BaseModel.Warmup(families: [.propositionalLogic], steps: 6), BaseModel.Warmup(families: [.basicArithmetic], steps: 4),
+                       BaseModel.Warmup(families: [.baseConversion], steps: 5)]
+        let both = BaseModel.nodeRecipes(base: Self.recipe, warmups: warmups, sizes: sizes, nodes: 7)
+        #expect(both.map(\.steps) == [6, 4, 5, 6, 4, 5, 6] && both.map(\.model.width) == [16, 24, 16, 24, 16, 24, 16])
+        #expect(both.map(\.families) == (0..<7).map { warmups[$0 % 3].families })
+        #expect(Set(both.prefix(6).map(\.identifier)).count == 6 && both[6] == both[0])
+        let distinct = BaseModel.distinctRecipes(base: Self.recipe, warmups: warmups, sizes: sizes)
+        #expect(distinct == Array(both.prefix(6)))
+        #expect(distinct.map(\.label) == ["propositional_logic:6 16x1x2", "basic_arithmetic:4 24x2x3", "base_conversion:5 16x1x2",
+                                          "propositional_logic:6 24x2x3", "basic_arithmetic:4 16x1x2", "base_conversion:5 24x2x3"])
+        // Two of each pair up: node i always has warm-up i mod 2 with size i mod 2, so two bases only.
+        let paired = BaseModel.distinctRecipes(base: Self.recipe, warmups: Array(warmups.prefix(2)), sizes: sizes)
+        #expect(paired.map(\.steps) == [6, 4] && paired.map(\.model.width) == [16, 24])
+        #expect(BaseModel.distinctRecipes(base: Self.recipe, warmups: [], sizes: []) == [Self.recipe])
+        #expect(BaseModel.nodeRecipes(base: Self.recipe, warmups: warmups, sizes: [], nodes: 3) == BaseModel.nodeRecipes(base: Self.recipe, warmups: warmups, nodes: 3))
+    }
+
+    @Test("node sizes parse WxL[xH] and reject what cannot build", arguments: [
+        ("32x3x3", "not a multiple of heads"), ("0x2", "width 0 is outside 1...512"), ("513x2", "width 513"), ("32x0", "layers 0"),
+        ("32x2x0", "heads 0"), ("32", "is not WIDTHxLAYERS"), ("32x2x2x2", "is not WIDTHxLAYERS"), ("ax2", "is not WIDTHxLAYERS"),
+        ("32x", "is not WIDTHxLAYERS"), ("32X2", "is not WIDTHxLAYERS"), ("32x2,,48x3", "'' is not"), ("", "≥ 1 size"),
+    ])
+    func sizeValidation(text: String, message: String) {
+        do {
+            let sizes = try BaseModel.Size.list(parsing: text)
+            Issue.record("'\(text)' parsed as \(sizes)")
+        } catch {
+            #expect(error.code == .invalidConfig)
+            #expect(error.message.contains(message), "\(error.message)")
+        }
+    }
+
+    @Test("node sizes: valid lists parse with heads defaulting to 2")
+    func sizeParsing() throws {
+        let sizes = try BaseModel.Size.list(parsing: "32x2,48x3,64x4x4,512x512x512,1x1x1")
+        #expect(sizes.map(\.description) == ["32x2x2", "48x3x2", "64x4x4", "512x512x512", "1x1x1"])
+        #expect(sizes[1] == (try BaseModel.Size(width: 48, layers: 3)))
+        #expect(throws: PolicyError.self) { try BaseModel.Size(width: 30, layers: 2, heads: 4) }
+    }
+
+    /// Nodes of different sizes share decoded text, so each re-tokenises and trains on the other's
+    /// rollouts: an in-process swarm of a 16-wide 1-layer and a 24-wide 2-layer GPT.
+    @Test("two nodes of different sizes exchange rollouts and both take SAPO steps on them")
+    func heterogeneousSizesSwarm() async throws {
+        let base = BaseModel.Recipe(model: Self.model, families: [.propositionalLogic], steps: 40, batchSize: 16, learningRate: 1e-2, seed: 3)
+        let sizes = try BaseModel.Size.list(parsing: "16x1,24x2x3")
+        let recipes = BaseModel.nodeRecipes(base: base, warmups: [], sizes: sizes, nodes: 2)
+        let policies = try recipes.map { r in
+            try GPTPolicy(config: GPTPolicyConfig(model: r.model, maxCompletionTokens: 8, learningRate: 1e-2), parameters: BaseModel.train(r))
+        }
+        #expect(policies[0].learner.parameters.scalarCount != policies[1].learner.parameters.scalarCount)
+        typealias Node = SwarmNode<InProcessTransport, GPTPolicy>
+        let network = InProcessNetwork(), ids = ["small", "large"]
+        let nodes: [Node] = (0..<2).map { i in
+            let c = SwarmNodeConfig(nodeID: ids[i], seed: UInt64(10 + i), families: [.propositionalLogic], completionsPerQuestion: 4,
+                                    localSamples: 2, externalSamples: 2,
+                                    exchange: PeerExchange.Config(fetchTimeoutMillis: 60_000, retryIntervalMillis: 1), questionsPerFamily: 4)
+            return SwarmNode(config: c, transport: InProcessTransport(network: network, node: ids[i]), policy: policies[i])
+        }
+        let results = await withTaskGroup(of: (Int, [RoundReport], Node).self) { group in
+            for (i, n) in nodes.enumerated() {
+                group.addTask {
+                    var node = n
+                    var reports: [RoundReport] = []
+                    for _ in 0..<2 { reports.append(await node.runRound()) }
+                    return (i, reports, node)
+                }
+            }
+            var out: [(Int, [RoundReport], Node)] = []
+            for await r in group { out.append(r) }
+            return out.sorted { $0.0 < $1.0 }
+        }
+        for (i, reports, node) in results {
+            let other = ids[1 - i]
+            for r in reports {
+                #expect(r.exchange.received == [other], "\(ids[i]) round \(r.round)")
+                #expect(r.exchange.external.count == 4 && r.exchange.external.allSatisfy { $0.origin == other })
+            }
+            // Some round's batch holds the other node's rollouts (groups with signal), and every
+            // round with a batch was a SAPO step on this node's own model.
+            #expect(reports.contains { !$0.batch.external.isEmpty }, "\(ids[i]): \(reports.map(\.batch))")
+            let batches = reports.filter { !$0.batch.all.isEmpty }.count
+            #expect(batches >= 1 && node.policy.statistics.steps == batches && node.policy.statistics.lastError == nil)
+            #expect(node.policy.learner.parameters != policies[i].learner.parameters)
+            #expect(node.policy.learner.model.config == recipes[i].model)
+        }
+    }
+
     @Test("rollouts are seeded, decode to text that re-tokenises, and a step trains on local + external text")
     func rolloutsAndTraining() throws {
         let base = try BaseModel.train(Self.recipe)

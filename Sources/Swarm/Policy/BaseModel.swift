@@ -140,12 +140,72 @@ extension BaseModel {
         }
     }
 
-    /// The base-model recipe of each of `nodes` nodes. With no `warmups` every node gets `base`
-    /// (the homogeneous swarm); otherwise node `i` gets `base` with the families and steps of
-    /// `warmups[i % warmups.count]`, so nodes differ in what they find hard while the model size,
+    /// One node's model size in a heterogeneous swarm (the MLP's hidden width is 4 × `width`).
+    /// Validated on creation: every field in 1...512 and `heads` dividing `width`.
+    public struct Size: Sendable, Hashable, CustomStringConvertible {
+        /// Model width.
+        public let width: Int
+        /// Decoder blocks.
+        public let layers: Int
+        /// Attention heads (divide `width`).
+        public let heads: Int
+
+        /// A size; throws ``PolicyError/Code/invalidConfig`` when a field is outside 1...512 or
+        /// `heads` does not divide `width`.
+        public init(width: Int, layers: Int, heads: Int = 2) throws(PolicyError) {
+            for (name, n) in [("width", width), ("layers", layers), ("heads", heads)] where !(1...512).contains(n) {
+                throw PolicyError(.invalidConfig, "\(name) \(n) is outside 1...512")
+            }
+            guard width % heads == 0 else {
+                throw PolicyError(.invalidConfig, "width \(width) is not a multiple of heads \(heads): pick heads dividing the width (e.g. \(width)x\(layers)x1)")
+            }
+            self.width = width
+            self.layers = layers
+            self.heads = heads
+        }
+
+        /// Parses `WxL` or `WxLxH` (heads default 2), e.g. `48x3` or `64x4x4`.
+        public init(parsing text: some StringProtocol) throws(PolicyError) {
+            let parts = text.split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+            guard (2...3).contains(parts.count), let width = parts[0], let layers = parts[1], let heads = parts.count == 3 ? parts[2] : 2 else {
+                throw PolicyError(.invalidConfig, "'\(text)' is not WIDTHxLAYERS or WIDTHxLAYERSxHEADS (e.g. 48x3 or 64x4x4)")
+            }
+            try self.init(width: width, layers: layers, heads: heads)
+        }
+
+        /// Parses a comma-separated list of sizes (≥ 1), e.g. `32x2,48x3`.
+        public static func list(parsing text: some StringProtocol) throws(PolicyError) -> [Size] {
+            guard !text.isEmpty else { throw PolicyError(.invalidConfig, "give ≥ 1 size WIDTHxLAYERS[xHEADS], e.g. 32x2,48x3") }
+            var sizes: [Size] = []
+            for item in text.split(separator: ",", omittingEmptySubsequences: false) { sizes.append(try Size(parsing: item)) }
+            return sizes
+        }
+
+        /// `WxLxH`.
+        public var description: String { "\(width)x\(layers)x\(heads)" }
+    }
+
+    /// The base-model recipe of each of `nodes` nodes. With no `warmups` and no `sizes` every node
+    /// gets `base` (the homogeneous swarm); otherwise node `i` gets `base` with the families and
+    /// steps of `warmups[i % warmups.count]` and the model size `sizes[i % sizes.count]` (each
+    /// when given), so nodes differ in what they find hard and in capacity while the context,
     /// learning rate and seed stay shared.
-    public static func nodeRecipes(base: Recipe, warmups: [Warmup], nodes: Int) -> [Recipe] {
-        (0..<max(nodes, 0)).map { i in warmups.isEmpty ? base : base.warmed(warmups[i % warmups.count]) }
+    public static func nodeRecipes(base: Recipe, warmups: [Warmup], sizes: [Size] = [], nodes: Int) -> [Recipe] {
+        (0..<max(nodes, 0)).map { i in
+            var recipe = base
+            if !warmups.isEmpty { recipe = recipe.warmed(warmups[i % warmups.count]) }
+            if !sizes.isEmpty { recipe = recipe.sized(sizes[i % sizes.count]) }
+            return recipe
+        }
+    }
+
+    /// The distinct recipes of ``nodeRecipes(base:warmups:sizes:nodes:)`` in order of first use:
+    /// every base model some node of a swarm of any size would start from.
+    public static func distinctRecipes(base: Recipe, warmups: [Warmup], sizes: [Size] = []) -> [Recipe] {
+        // Node i pairs warm-up i mod a with size i mod b: a × b nodes cover every pair.
+        var seen: Set<String> = []
+        return nodeRecipes(base: base, warmups: warmups, sizes: sizes, nodes: max(warmups.count, 1) * max(sizes.count, 1))
+            .filter { seen.insert($0.identifier).inserted }
     }
 }
 
@@ -156,5 +216,21 @@ extension BaseModel.Recipe {
         recipe.families = warmup.families
         recipe.steps = warmup.steps
         return recipe
+    }
+
+    /// This recipe with `size`'s width, layers and heads, hidden 4 × width (vocabulary, context,
+    /// warm-up and seed kept).
+    public func sized(_ size: BaseModel.Size) -> Self {
+        var recipe = self
+        recipe.model.width = size.width
+        recipe.model.layers = size.layers
+        recipe.model.heads = size.heads
+        recipe.model.hidden = 4 * size.width
+        return recipe
+    }
+
+    /// A short label: warm-up families and steps, then the size, e.g. `propositional_logic:100 48x3x2`.
+    public var label: String {
+        "\(families.map(\.rawValue).joined(separator: "+")):\(steps) \(model.width)x\(model.layers)x\(model.heads)"
     }
 }
