@@ -99,6 +99,14 @@ extension GensynSwarm {
                 }
                 log("config \(label) seed \(seed): cumulative reward \(run.cumulativeReward) (\(clock.now - start))")
                 log("config \(label) seed \(seed): per node " + run.cumulativeRewardPerNode.map { String(format: "%.2f", $0) }.joined(separator: " "))
+                let tail = max(1, min(10, o.rounds))
+                log("config \(label) seed \(seed): per node, mean of the last \(tail) rounds " + run.rewardByNodeByRound.map {
+                    String(format: "%.3f", $0.suffix(tail).reduce(0, +) / Float(tail))
+                }.joined(separator: " "))
+                for (node, sample) in run.finalSamples.enumerated() {
+                    let shown = zip(sample.completions, sample.rewards).prefix(4).map { "\($0.0.debugDescription) \(String(format: "%.1f", $0.1))" }
+                    log("config \(label) seed \(seed): node \(node) last round, first question: " + shown.joined(separator: ", "))
+                }
                 runs.append(run)
             }
             let (mean, std) = SwarmExperiment.meanAndStd(runs.map(\.cumulativeReward))

@@ -45,8 +45,21 @@ public enum SwarmExperiment {
         public let rewardByRound: [Float]
         /// Each node's local mean reward summed over rounds.
         public let cumulativeRewardPerNode: [Float]
+        /// Each node's local mean reward per round (`[node][round]`).
+        public let rewardByNodeByRound: [[Float]]
+        /// Each node's completions of its first question in the last round, with their rewards:
+        /// what the node writes by the end (e.g. whether it is stuck on well-formed wrong answers).
+        public let finalSamples: [Sample]
         /// `rewardByRound` summed: the swarm's cumulative reward.
         public var cumulativeReward: Float { rewardByRound.reduce(0, +) }
+    }
+
+    /// Completions of one question and their rewards.
+    public struct Sample: Sendable, Hashable {
+        /// The completions as text.
+        public let completions: [String]
+        /// Their rewards (correctness + format).
+        public let rewards: [Float]
     }
 
     /// Runs `config` with `seed`; `makePolicy(node)` builds each node's policy; `progress(round,
@@ -67,30 +80,34 @@ public enum SwarmExperiment {
         }
         var byRound: [Float] = []
         var perNode = [Float](repeating: 0, count: config.nodes)
+        var curves = [[Float]](repeating: [], count: config.nodes)
+        var samples = [Sample](repeating: Sample(completions: [], rewards: []), count: config.nodes)
         for _ in 0..<config.rounds {
             let start = nodes
-            let results = await withTaskGroup(of: (Int, Node, Float).self) { group in
+            let results = await withTaskGroup(of: (Int, Node, Float, ScoredGroup?).self) { group in
                 for (i, n) in start.enumerated() {
                     group.addTask {
                         var node = n
                         let report = await node.runRound()
-                        return (i, node, report.localMeanReward)
+                        return (i, node, report.localMeanReward, report.local.first)
                     }
                 }
-                var out: [(Int, Node, Float)] = []
+                var out: [(Int, Node, Float, ScoredGroup?)] = []
                 for await r in group { out.append(r) }
                 return out.sorted { $0.0 < $1.0 }
             }
             nodes = results.map(\.1)
             var sum: Float = 0
-            for (i, _, reward) in results {
+            for (i, _, reward, first) in results {
                 perNode[i] += reward
+                curves[i].append(reward)
+                if let first { samples[i] = Sample(completions: first.completions, rewards: first.rewards) }
                 sum += reward
             }
             byRound.append(sum / Float(config.nodes))
             progress(byRound.count - 1, byRound[byRound.count - 1])
         }
-        return Run(rewardByRound: byRound, cumulativeRewardPerNode: perNode)
+        return Run(rewardByRound: byRound, cumulativeRewardPerNode: perNode, rewardByNodeByRound: curves, finalSamples: samples)
     }
 
     /// Mean and sample standard deviation (n − 1; 0 for one value) of `values`, in `Double`.

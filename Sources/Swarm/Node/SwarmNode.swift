@@ -41,6 +41,8 @@ public struct RoundReport: Sendable, Hashable {
     public let round: UInt64
     /// Mean reward of this node's own completions.
     public let localMeanReward: Float
+    /// This node's own groups of the round, scored (what it published, before the zero-advantage drop).
+    public let local: [ScoredGroup]
     /// The exchange result (external groups, rejections, time-outs).
     public let exchange: PeerExchange.RoundResult
     /// The training batch.
@@ -201,7 +203,7 @@ public struct SwarmNode<Transport: SwarmTransport, Policy: SwarmPolicy>: Sendabl
             _ = try? coordinator.submitReward(round: round, stage: 0, peer: peer, reward: Self.mean(rewards))
         }
         let closed = coordinator.advance()
-        return RoundReport(round: round, localMeanReward: localMean, exchange: exchanged, batch: batch, closed: closed,
+        return RoundReport(round: round, localMeanReward: localMean, local: local, exchange: exchanged, batch: batch, closed: closed,
                            publishedBytes: publishedBytes, rejections: rejections, millis: nowMillis() - start)
     }
 
