@@ -4,7 +4,7 @@ import Swarm
 
 /// Command-line options of `experiment`.
 struct ExperimentOptions {
-    var nodes = 8, rounds = 100, seeds = 3, completions = 4, difficulty = 1, questionsPerFamily = 2
+    var nodes = 8, rounds = 100, seeds = 3, firstSeed = 0, completions = 4, difficulty = 1, questionsPerFamily = 2
     var configs: [(local: Int, external: Int)] = [(4, 4)]
     var json = false
     var plot: String?
@@ -31,6 +31,7 @@ struct ExperimentOptions {
             case "--configs": list = try value()
             case "--rounds": rounds = try number("--rounds")
             case "--seeds": seeds = try number("--seeds")
+            case "--first-seed": firstSeed = try number("--first-seed")
             case "--completions": completions = try number("--completions")
             case "--difficulty": difficulty = try number("--difficulty")
             case "--questions-per-family": questionsPerFamily = try number("--questions-per-family")
@@ -58,10 +59,10 @@ struct ExperimentOptions {
             configs = [(local ?? 4, external ?? 4)]
         }
         guard (1...256).contains(nodes), !configs.isEmpty, configs.allSatisfy({ $0.local >= 0 && $0.external >= 0 }),
-            (1...100_000).contains(rounds), (1...1000).contains(seeds), (1...64).contains(completions), (1...3).contains(difficulty),
+            (1...100_000).contains(rounds), (1...1000).contains(seeds), (0...1_000_000).contains(firstSeed), (1...64).contains(completions), (1...3).contains(difficulty),
             (1...64).contains(questionsPerFamily)
         else {
-            throw NodeOptions.Invalid(description: "need 1 ≤ nodes ≤ 256, I, J ≥ 0, 1 ≤ rounds ≤ 100000, 1 ≤ seeds ≤ 1000, 1 ≤ G ≤ 64, "
+            throw NodeOptions.Invalid(description: "need 1 ≤ nodes ≤ 256, I, J ≥ 0, 1 ≤ rounds ≤ 100000, 1 ≤ seeds ≤ 1000, 0 ≤ first seed ≤ 1000000, 1 ≤ G ≤ 64, "
                 + "difficulty 1...3, 1 ≤ questions per family ≤ 64")
         }
         if let plot, !plot.hasSuffix(".svg") { throw NodeOptions.Invalid(description: "--plot writes SVG: give a path ending in .svg") }
@@ -85,7 +86,7 @@ extension GensynSwarm {
                 difficulty: o.difficulty, families: families, questionsPerFamily: o.policy == .gpt ? o.questionsPerFamily : 1)
             var runs: [SwarmExperiment.Run] = []
             let clock = ContinuousClock()
-            for seed in 0..<o.seeds {
+            for seed in o.firstSeed..<(o.firstSeed + o.seeds) {
                 let start = clock.now
                 let progress: (Int, Float) -> Void = { round, reward in
                     if (round + 1) % 10 == 0 { log("config \(label) seed \(seed) round \(round + 1)/\(o.rounds): swarm reward \(reward)") }

@@ -23,13 +23,15 @@ struct GensynSwarm {
 
                gensyn-swarm experiment --nodes N --local I --external J --rounds R --seeds S [--json] [--plot out.svg]
                                        [--configs I/J,I/J,...] [--completions G] [--questions-per-family K]
-                                       [--difficulty 1-3] [--policy gpt|stand-in] [GPT options]
+                                       [--difficulty 1-3] [--first-seed K] [--policy gpt|stand-in] [GPT options]
 
           Runs an in-process swarm (N nodes, lock-step rounds, everything seeded) and reports the
           cumulative reward per node and in total (mean ± std over seeds). --configs runs several
           I/J configurations on the same base model (e.g. 8/0,6/2,4/4,2/6). With --json prints one
           line per configuration: {"config": "I/J", "rounds", "seeds", "cumulative_reward_mean",
           "cumulative_reward_std", "reward_by_round"}. --plot writes the reward-by-round curves (SVG).
+          --first-seed K runs seeds K...K+S-1 (split the seeds of a study over processes; a seed's run
+          does not depend on which process runs it).
 
                gensyn-swarm probe [--questions N] [--completions K] [--difficulty 1-3] [--drill STEPS]
                                   [--drill-questions Q] [--json] [GPT options]

@@ -49,12 +49,13 @@ extension GensynSwarm {
                 let h = policy.headroom(tasks, samples: o.samples, seed: 1)
                 var row: [String: Any] = ["family": family.rawValue, "questions": h.questions, "k": h.samples, "pass_at_1": h.sampledAccuracy,
                                           "greedy": h.greedyAccuracy, "pass_at_k": h.passAtK, "mean_reward": h.meanReward,
-                                          "groups_with_signal": h.groupsWithSignal]
+                                          "groups_with_signal": h.groupsWithSignal, "constant_answer": h.constantAnswer,
+                                          "constant_answer_accuracy": h.constantAnswerAccuracy]
                 if bases.count > 1 { row["base"] = label }
                 if o.json { emit(row) } else {
                     print((bases.count > 1 ? "[\(label)] " : "") + String(format: "%@: pass@1 %.3f  greedy %.3f  pass@%d %.3f  mean reward %.3f  groups with signal %.2f (%d questions)",
                                  family.rawValue, h.sampledAccuracy, h.greedyAccuracy, h.samples, h.passAtK, h.meanReward, h.groupsWithSignal,
-                                 h.questions))
+                                 h.questions) + String(format: "  always '%@' %.3f", h.constantAnswer, h.constantAnswerAccuracy))
                 }
             }
         }

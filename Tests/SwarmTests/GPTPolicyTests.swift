@@ -457,6 +457,21 @@ struct GPTPolicyTests {
         #expect(after.sampledAccuracy > before.sampledAccuracy + 0.2, "\(before) → \(after)")
     }
 
+    @Test("the constant-answer baseline is the most common answer's share (ties: the smallest answer)")
+    func constantBaseline() throws {
+        let tasks = try (0..<200).map { SwarmTask(try TaskSpec(family: .propositionalLogic, difficulty: 1, seed: UInt64(900 + $0))) }
+        let trues = tasks.filter { $0.answer == "true" }.count
+        let (answer, accuracy) = PolicyHeadroom.constantBaseline(tasks)
+        #expect(answer == (trues >= 100 ? (trues == 100 ? "false" : "true") : "false"))
+        #expect(accuracy == Double(max(trues, 200 - trues)) / 200)
+        #expect(tasks.filter { $0.answer == answer }.count == Int((accuracy * 200).rounded()))
+        let tie = try [1, 2].map { SwarmTask(try TaskSpec(family: .basicArithmetic, difficulty: 1, seed: UInt64($0))) }
+        if tie[0].answer != tie[1].answer {
+            #expect(PolicyHeadroom.constantBaseline(tie) == (min(tie[0].answer, tie[1].answer), 0.5))
+        }
+        #expect(PolicyHeadroom.constantBaseline([]) == ("", 0))
+    }
+
     @Test("policy configuration is validated")
     func invalidConfig() throws {
         let base = try GPT(Self.model).initialParameters(seed: 1)

@@ -18,6 +18,20 @@ public struct PolicyHeadroom: Hashable, Sendable {
     public var meanReward: Double
     /// Fraction of questions whose k samples do not all have the same reward (groups SAPO keeps).
     public var groupsWithSignal: Double
+    /// The most common correct answer among the questions (ties: the smallest), and the accuracy
+    /// of a policy that always gives it: the bar a policy must clear to show more than a habit
+    /// (propositional logic, for one, is mostly `true`).
+    public var constantAnswer: String
+    /// Fraction of the questions whose answer is ``constantAnswer``.
+    public var constantAnswerAccuracy: Double
+
+    /// The most common answer of `tasks` and the fraction of tasks it answers.
+    public static func constantBaseline(_ tasks: [SwarmTask]) -> (answer: String, accuracy: Double) {
+        var counts: [String: Int] = [:]
+        for t in tasks { counts[t.answer, default: 0] += 1 }
+        guard let best = counts.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) else { return ("", 0) }
+        return (best.key, Double(best.value) / Double(tasks.count))
+    }
 }
 
 extension GPTPolicy {
@@ -44,8 +58,10 @@ extension GPTPolicy {
             greedy += verifier.score(greedyCompletion(task), for: task).correctness > 0 ? 1 : 0
         }
         let n = Double(max(1, tasks.count))
+        let constant = PolicyHeadroom.constantBaseline(tasks)
         return PolicyHeadroom(questions: tasks.count, samples: k, sampledAccuracy: sampled / n, greedyAccuracy: greedy / n,
-                              passAtK: pass / n, meanReward: reward / n, groupsWithSignal: signal / n)
+                              passAtK: pass / n, meanReward: reward / n, groupsWithSignal: signal / n,
+                              constantAnswer: constant.answer, constantAnswerAccuracy: constant.accuracy)
     }
 
     /// RL on a fixed set of questions (a bandit): every step samples `completions` per task,
