@@ -61,44 +61,29 @@ struct GensynSwarm {
 
     static func main() async {
         var args = Array(CommandLine.arguments.dropFirst())
-        if args.first == "experiment" {
-            do {
-                try await runExperiment(ExperimentOptions(Array(args.dropFirst())))
-            } catch {
-                FileHandle.standardError.write(Data("gensyn-swarm: \(error)\n\n\(usage)\n".utf8))
-                exit(2)
-            }
-            return
-        }
-        if args.first == "probe" {
-            do {
-                try runProbe(ProbeOptions(Array(args.dropFirst())))
-            } catch {
-                FileHandle.standardError.write(Data("gensyn-swarm: \(error)\n\n\(usage)\n".utf8))
-                exit(2)
-            }
-            return
-        }
-        if args.first == "plot" {
-            do {
-                try runPlot(PlotOptions(Array(args.dropFirst())))
-            } catch {
-                FileHandle.standardError.write(Data("gensyn-swarm: \(error)\n\n\(usage)\n".utf8))
-                exit(2)
-            }
-            return
-        }
-        guard args.first == "node" else {
+        switch args.first {
+        case "experiment": await exitOnError { try await runExperiment(ExperimentOptions(Array(args.dropFirst()))) }; return
+        case "probe": await exitOnError { try runProbe(ProbeOptions(Array(args.dropFirst()))) }; return
+        case "plot": await exitOnError { try runPlot(PlotOptions(Array(args.dropFirst()))) }; return
+        case "node": break
+        default:
             FileHandle.standardError.write(Data((usage + "\n").utf8))
             exit(args.first == "--help" || args.first == "-h" ? 0 : 2)
         }
         args.removeFirst()
-        do {
+        await exitOnError {
             let options = try NodeOptions(args)
             switch options.policy {
             case .standIn: try await runNode(options, policy: NoisySolverPolicy(skill: options.skill))
             case .gpt: try await runNode(options, policy: options.gpt.basePolicy(log: log))
             }
+        }
+    }
+
+    /// Runs a subcommand; on an error prints it with the usage and exits with status 2.
+    static func exitOnError(isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> Void) async {
+        do {
+            try await body()
         } catch {
             FileHandle.standardError.write(Data("gensyn-swarm: \(error)\n\n\(usage)\n".utf8))
             exit(2)

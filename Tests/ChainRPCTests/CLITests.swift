@@ -15,17 +15,8 @@ import GensynTestSupport
         return nil
     }
 
-    static func run(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = binary!
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    static func run(_ args: [String]) throws -> CommandRunner.Output {
+        try CommandRunner.run(binary!, args)
     }
 
     @Test func offlineCommands() throws {

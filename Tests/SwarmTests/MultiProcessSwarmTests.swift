@@ -1,4 +1,5 @@
 import Foundation
+import GensynTestSupport
 import Testing
 
 /// A `gensyn-swarm node` child process whose stdout JSON lines are collected.
@@ -129,16 +130,10 @@ struct MultiProcessSwarmTests {
 
     @Test("gensyn-swarm experiment --json prints exactly the documented keys")
     func experimentJSON() throws {
-        let process = Process()
-        process.executableURL = NodeProcess.binary
-        process.arguments = ["experiment", "--policy", "stand-in", "--nodes", "3", "--local", "2", "--external", "2", "--rounds", "3", "--seeds", "2", "--json"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let (status, out, _) = try Self.runCLI(["experiment", "--policy", "stand-in", "--nodes", "3", "--local", "2", "--external", "2",
+                                                "--rounds", "3", "--seeds", "2", "--json"])
+        #expect(status == 0)
+        let data = Data(out.utf8)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(Set(object.keys) == ["config", "rounds", "seeds", "cumulative_reward_mean", "cumulative_reward_std", "reward_by_round"])
         #expect(object["config"] as? String == "2/2" && object["rounds"] as? Int == 3 && object["seeds"] as? Int == 2)
@@ -149,16 +144,8 @@ struct MultiProcessSwarmTests {
 
     /// Runs the built gensyn-swarm; returns (exit status, stdout, stderr).
     static func runCLI(_ arguments: [String]) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = NodeProcess.binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try CommandRunner.run(NodeProcess.binary, arguments)
+        return (r.status, r.out, r.err)
     }
 
     @Test("gensyn-swarm plot draws one curve per --json line of separately run configurations; bad input is refused")
