@@ -100,20 +100,18 @@ extension GensynSwarm {
                 }
                 log("config \(label) seed \(seed): cumulative reward \(run.cumulativeReward) (\(clock.now - start))")
                 log("config \(label) seed \(seed): per node " + run.cumulativeRewardPerNode.map { String(format: "%.2f", $0) }.joined(separator: " "))
-                let tail = max(1, min(10, o.rounds))
-                log("config \(label) seed \(seed): per node, mean of the last \(tail) rounds " + run.rewardByNodeByRound.map {
-                    String(format: "%.3f", $0.suffix(tail).reduce(0, +) / Float(tail))
-                }.joined(separator: " "))
+                func mean(_ part: ArraySlice<Float>) -> Float { part.reduce(0, +) / Float(max(1, part.count)) }
+                let tail = min(10, o.rounds)
+                log("config \(label) seed \(seed): per node, mean of the last \(tail) rounds "
+                    + run.rewardByNodeByRound.map { String(format: "%.3f", mean($0.suffix(tail))) }.joined(separator: " "))
                 let block = max(1, o.rounds / 10)
                 for (node, curve) in run.rewardByNodeByRound.enumerated() {
-                    let means = stride(from: 0, to: curve.count, by: block).map { start in
-                        let part = curve[start..<min(curve.count, start + block)]
-                        return String(format: "%.2f", part.reduce(0, +) / Float(part.count))
-                    }
+                    let means = stride(from: 0, to: curve.count, by: block).map { String(format: "%.2f", mean(curve[$0..<min(curve.count, $0 + block)])) }
                     log("config \(label) seed \(seed): node \(node) reward by \(block)-round block " + means.joined(separator: " "))
                 }
-                for (node, sample) in run.finalSamples.enumerated() {
-                    let shown = zip(sample.completions, sample.rewards).prefix(4).map { "\($0.0.debugDescription) \(String(format: "%.1f", $0.1))" }
+                for (node, group) in run.finalGroups.enumerated() {
+                    guard let group else { continue }
+                    let shown = zip(group.completions, group.rewards).prefix(4).map { "\($0.0.debugDescription) \(String(format: "%.1f", $0.1))" }
                     log("config \(label) seed \(seed): node \(node) last round, first question: " + shown.joined(separator: ", "))
                 }
                 runs.append(run)

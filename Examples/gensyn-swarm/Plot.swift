@@ -94,8 +94,7 @@ extension GensynSwarm {
             for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
                 guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                       let config = object["config"] as? String,
-                      let values = (object["reward_by_round"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.doubleValue }),
-                      values.count == (object["reward_by_round"] as? [Any])?.count, !values.isEmpty, values.allSatisfy(\.isFinite)
+                      let values = (object["reward_by_round"] as? [NSNumber])?.map(\.doubleValue), !values.isEmpty, values.allSatisfy(\.isFinite)
                 else {
                     throw NodeOptions.Invalid(description: "plot: \(path) line \(n + 1) is not an `experiment --json` line "
                         + "(needs \"config\" and a non-empty numeric \"reward_by_round\")")

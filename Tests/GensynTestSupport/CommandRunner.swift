@@ -11,12 +11,13 @@ public enum CommandRunner {
         public let err: String
     }
 
-    /// Runs `executable` with `arguments`; stdout and stderr are read to the end, so a chatty
-    /// command cannot block on a full pipe.
-    public static func run(_ executable: URL, _ arguments: [String]) throws -> Output {
+    /// Runs `executable` with `arguments`, its environment this process's plus `environment`;
+    /// stdout and stderr are read to the end, so a chatty command cannot block on a full pipe.
+    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -1,4 +1,5 @@
 import Foundation
+import GensynTestSupport
 import RepOps
 import Testing
 
@@ -15,18 +16,9 @@ struct TrainCommandTests {
     }
 
     func run(_ exe: String, _ env: [String: String], out: String, extra: [String] = []) throws -> [String: Any] {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = ["train", "--steps", "3", "--out", out, "--json"] + extra
-        p.environment = ProcessInfo.processInfo.environment.merging(env) { $1 }
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
-        let last = try #require(String(decoding: data, as: UTF8.self).split(separator: "\n").last)
+        let r = try CommandRunner.run(URL(fileURLWithPath: exe), ["train", "--steps", "3", "--out", out, "--json"] + extra, environment: env)
+        #expect(r.status == 0)
+        let last = try #require(r.out.split(separator: "\n").last)
         return try #require(JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
     }
 
@@ -65,15 +57,9 @@ struct TrainCommandTests {
         #expect(Set(records.map(\.step)) == [0, 1, 2])
         #expect(records.contains { $0.outputShape.reduce(1, *) > 2048 }, "tree digests are exercised")
 
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = ["trace-show", dir + "/a.trace"]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let shown = try CommandRunner.run(URL(fileURLWithPath: exe), ["trace-show", dir + "/a.trace"])
+        #expect(shown.status == 0)
+        let text = shown.out
         #expect(text.hasPrefix("\(records.count) records in 3 steps"))
         #expect(text.contains("adamw.p: \(records.filter { $0.kind == "adamw.p" }.count)"))
     }

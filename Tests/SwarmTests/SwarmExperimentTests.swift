@@ -22,9 +22,10 @@ struct SwarmExperimentTests {
             for node in 0..<3 { sum += a.rewardByNodeByRound[node][round] }
             #expect(sum / 3 == a.rewardByRound[round])
         }
-        #expect(a.finalSamples.count == 3 && a.finalSamples.allSatisfy { $0.completions.count == 4 && $0.rewards.count == 4 })
+        let finals = a.finalGroups.compactMap { $0 }
+        #expect(a.finalGroups.count == 3 && finals.count == 3 && finals.allSatisfy { $0.completions.count == 4 && $0.rewards.count == 4 })
         let verifier = Verifier()
-        #expect(a.finalSamples.allSatisfy { $0.rewards.allSatisfy { $0 >= 0 && $0 <= 1 + verifier.formatWeight } })
+        #expect(finals.allSatisfy { $0.rewards.allSatisfy { $0 >= 0 && $0 <= 1 + verifier.formatWeight } })
         let (mean, std) = SwarmExperiment.meanAndStd([1, 2, 3, 4])
         #expect(mean == 2.5 && abs(std - 1.2909944487358056) < 1e-12)
         #expect(SwarmExperiment.meanAndStd([7]) == (7, 0))

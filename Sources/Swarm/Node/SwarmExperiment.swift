@@ -43,23 +43,15 @@ public enum SwarmExperiment {
     public struct Run: Sendable, Hashable {
         /// Mean over nodes of each node's mean local reward, per round.
         public let rewardByRound: [Float]
-        /// Each node's local mean reward summed over rounds.
-        public let cumulativeRewardPerNode: [Float]
         /// Each node's local mean reward per round (`[node][round]`).
         public let rewardByNodeByRound: [[Float]]
-        /// Each node's completions of its first question in the last round, with their rewards:
-        /// what the node writes by the end (e.g. whether it is stuck on well-formed wrong answers).
-        public let finalSamples: [Sample]
+        /// Each node's first own group of the last round (nil when it had none): what the node
+        /// writes by the end, e.g. whether it is stuck on well-formed wrong answers.
+        public let finalGroups: [ScoredGroup?]
+        /// Each node's local mean reward summed over rounds.
+        public var cumulativeRewardPerNode: [Float] { rewardByNodeByRound.map { $0.reduce(0, +) } }
         /// `rewardByRound` summed: the swarm's cumulative reward.
         public var cumulativeReward: Float { rewardByRound.reduce(0, +) }
-    }
-
-    /// Completions of one question and their rewards.
-    public struct Sample: Sendable, Hashable {
-        /// The completions as text.
-        public let completions: [String]
-        /// Their rewards (correctness + format).
-        public let rewards: [Float]
     }
 
     /// Runs `config` with `seed`; `makePolicy(node)` builds each node's policy; `progress(round,
@@ -79,9 +71,8 @@ public enum SwarmExperiment {
             return SwarmNode(config: c, transport: InProcessTransport(network: network, node: id), policy: makePolicy(i))
         }
         var byRound: [Float] = []
-        var perNode = [Float](repeating: 0, count: config.nodes)
         var curves = [[Float]](repeating: [], count: config.nodes)
-        var samples = [Sample](repeating: Sample(completions: [], rewards: []), count: config.nodes)
+        var finals = [ScoredGroup?](repeating: nil, count: config.nodes)
         for _ in 0..<config.rounds {
             let start = nodes
             let results = await withTaskGroup(of: (Int, Node, Float, ScoredGroup?).self) { group in
@@ -99,15 +90,14 @@ public enum SwarmExperiment {
             nodes = results.map(\.1)
             var sum: Float = 0
             for (i, _, reward, first) in results {
-                perNode[i] += reward
                 curves[i].append(reward)
-                if let first { samples[i] = Sample(completions: first.completions, rewards: first.rewards) }
+                finals[i] = first
                 sum += reward
             }
             byRound.append(sum / Float(config.nodes))
             progress(byRound.count - 1, byRound[byRound.count - 1])
         }
-        return Run(rewardByRound: byRound, cumulativeRewardPerNode: perNode, rewardByNodeByRound: curves, finalSamples: samples)
+        return Run(rewardByRound: byRound, rewardByNodeByRound: curves, finalGroups: finals)
     }
 
     /// Mean and sample standard deviation (n − 1; 0 for one value) of `values`, in `Double`.
